@@ -1,0 +1,51 @@
+"""Read queries about challenges, filtered by who is looking."""
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from omdena import permissions
+
+from .enums import ChallengeStatus
+from .models import Challenge, Organisation
+
+# Open challenges first (people come to apply), then running, then the rest.
+STATUS_ORDER = Case(
+    When(status=ChallengeStatus.OPEN, then=Value(0)),
+    When(status=ChallengeStatus.RUNNING, then=Value(1)),
+    When(status=ChallengeStatus.COMPLETED, then=Value(2)),
+    When(status=ChallengeStatus.DRAFT, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+def challenges_visible_to(*, user) -> QuerySet[Challenge]:
+    """Every challenge the user may see: drafts only for staff."""
+    queryset = Challenge.objects.select_related("organisation").prefetch_related("tags")
+    if not permissions.is_staff(user):
+        queryset = queryset.exclude(status=ChallengeStatus.DRAFT)
+    return queryset
+
+
+def challenge_catalogue(*, user) -> QuerySet[Challenge]:
+    """The catalogue order: open first (nearest deadline first), then running, completed, the rest."""
+    return (
+        challenges_visible_to(user=user)
+        .annotate(status_rank=STATUS_ORDER)
+        .order_by("status_rank", "application_deadline", "-start_date", "-id")
+    )
+
+
+def platform_counts() -> dict[str, int]:
+    """The home page's figures, in one query."""
+    return Challenge.objects.aggregate(
+        open=Count("id", filter=Q(status=ChallengeStatus.OPEN)),
+        running=Count("id", filter=Q(status=ChallengeStatus.RUNNING)),
+        completed=Count("id", filter=Q(status=ChallengeStatus.COMPLETED)),
+        organisations=Count("organisation", distinct=True, filter=~Q(status=ChallengeStatus.DRAFT)),
+    )
+
+
+def organisations_with_public_counts() -> QuerySet[Organisation]:
+    return Organisation.objects.annotate(
+        public_challenges=Count("challenges", filter=~Q(challenges__status=ChallengeStatus.DRAFT))
+    ).order_by("name")

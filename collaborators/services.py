@@ -1,0 +1,70 @@
+"""Writes about people: profile edits and linking GitHub/Slack identities."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from audit.services import audit_record
+
+from .models import User
+
+PROFILE_FIELDS = (
+    "display_name",
+    "country",
+    "time_zone",
+    "skills",
+    "experience_level",
+    "weekly_hours",
+    "github_username",
+    "slack_user_id",
+    "profile_url",
+)
+
+
+def profile_update(*, person: User, by: User, data: Mapping[str, Any]) -> User:
+    """Save validated profile fields; the audit note names the fields that changed.
+
+    Compares with the stored row, not the passed instance: a bound ModelForm has already
+    copied its values onto the instance it was given.
+    """
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=person.pk)
+        changed = [name for name in PROFILE_FIELDS if name in data and getattr(stored, name) != data[name]]
+        if not changed:
+            return stored
+        for name in changed:
+            setattr(stored, name, data[name])
+        stored.save(update_fields=changed)
+        audit_record(actor=by, verb="profile.update", subject=stored, note=", ".join(changed))
+    return stored
+
+
+def profile_link_social_account(*, person: User, provider: str, uid: str, extra_data: Mapping[str, Any]) -> User:
+    """Fill the profile from a connected GitHub or Slack account.
+
+    GitHub gives a numeric user id that survives renames, plus the current login; Slack's
+    OpenID Connect gives the user id and the workspace (team) id. Activity is matched by
+    these ids first, so they always win over what the person typed.
+    """
+    changes: dict[str, Any] = {}
+    if provider == "github":
+        changes["github_user_id"] = int(uid)
+        if extra_data.get("login"):
+            changes["github_username"] = extra_data["login"]
+        if not person.display_name and extra_data.get("name"):
+            changes["display_name"] = str(extra_data["name"])[:80]
+    elif provider == "slack":
+        changes["slack_user_id"] = extra_data.get("https://slack.com/user_id") or uid.split("_")[-1]
+        changes["slack_team_id"] = extra_data.get("https://slack.com/team_id", "")
+        if not person.display_name and extra_data.get("name"):
+            changes["display_name"] = str(extra_data["name"])[:80]
+    changes = {k: v for k, v in changes.items() if getattr(person, k) != v}
+    if not changes:
+        return person
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(person, name, value)
+        person.save(update_fields=list(changes))
+        audit_record(actor=person, verb=f"profile.link_{provider}", subject=person, note=", ".join(changes))
+    return person

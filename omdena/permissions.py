@@ -1,0 +1,51 @@
+"""Who may do what: named predicates used by views, the API and templates alike.
+
+Every predicate takes the acting user first and the object second, and answers
+False for anonymous users unless the thing is public.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from challenges.models import Challenge, Organisation
+
+
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_client_user(user) -> bool:
+    """A user who belongs to at least one client organisation."""
+    if not (user and user.is_authenticated):
+        return False
+    cached = getattr(user, "_is_client_user", None)
+    if cached is None:
+        cached = user.organisations.exists()
+        user._is_client_user = cached
+    return cached
+
+
+def is_client_of(user, organisation: Organisation) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return organisation.users.filter(pk=user.pk).exists()
+
+
+def can_view_challenge(user, challenge: Challenge) -> bool:
+    """Drafts are visible to staff only; every other state is public."""
+    from challenges.enums import ChallengeStatus
+
+    if challenge.status == ChallengeStatus.DRAFT:
+        return is_staff(user)
+    return True
+
+
+def can_manage_challenge(user, challenge: Challenge) -> bool:
+    """Lifecycle moves (open, start, complete, cancel) are staff work."""
+    return is_staff(user)
+
+
+def can_edit_profile(user, person) -> bool:
+    return bool(user and user.is_authenticated and (user.pk == person.pk or is_staff(user)))

@@ -1,0 +1,1 @@
+"""Referral codes: built in the applications and queue issue."""
