@@ -15,7 +15,8 @@ def pytest_collection_modifyitems(config, items):
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if CHROMIUM is None and not os.environ.get("REQUIRE_BROWSER"):
-                item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)"))
+                reason = "Debian's chromium is not installed (apt-get install chromium)"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -58,5 +59,10 @@ def screenshot(page):
 def outside_requests(page, live_server):
     """Every request the page makes to a host other than the live server (there must be none)."""
     seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url) if not request.url.startswith(live_server.url) else None)
+
+    def record(request):
+        if not request.url.startswith(live_server.url):
+            seen.append(request.url)
+
+    page.on("request", record)
     return seen
