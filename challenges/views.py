@@ -38,9 +38,11 @@ def challenge_list(request):
     page = Paginator(challenge_filter.qs, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # htmx swaps only the results when a filter changes; without JavaScript the form submits normally.
+    template = "challenges/_results.html" if request.htmx else "challenges/challenge_list.html"
     return render(
         request,
-        "challenges/challenge_list.html",
+        template,
         {"filter": challenge_filter, "page": page, "query": query.urlencode(), "is_filtered": bool(query)},
     )
 

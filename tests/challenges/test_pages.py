@@ -186,3 +186,11 @@ def test_catalogue_query_count_does_not_grow_with_rows(client, django_assert_max
     ChallengeFactory.create_batch(12, tags=[tag])
     with django_assert_max_num_queries(6):
         client.get(reverse("challenge_list"))
+
+
+def test_htmx_filter_request_gets_only_the_results(client, catalogue):
+    response = client.get(reverse("challenge_list"), {"status": "open"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "Poacher detection" in html
+    assert "<html" not in html and 'class="filter-bar"' not in html
