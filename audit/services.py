@@ -1,6 +1,6 @@
 """Writing the audit trail and guarded state transitions shared by every app."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -34,20 +34,23 @@ def transition(
     verb: str,
     note: str = "",
     field: str = "status",
-    changes: Mapping[str, object] | None = None,
+    changes: Mapping[str, object] | Callable[[models.Model], Mapping[str, object]] | None = None,
 ) -> models.Model:
     """Lock the row, check the move against the allowed-moves table, write it and its audit entry.
 
-    Returns the locked, updated instance. Raises TransitionNotAllowed for a refused move.
+    `changes` are further fields to write with the move; pass a function of the locked row when
+    they depend on its current values. Returns the locked, updated instance; raises
+    TransitionNotAllowed for a refused move.
     """
     with transaction.atomic():
         locked = type(instance).objects.select_for_update().get(pk=instance.pk)
         from_state = getattr(locked, field)
         if to_state not in allowed.get(from_state, ()):
             raise TransitionNotAllowed(obj=locked, from_state=from_state, to_state=to_state)
+        extra = changes(locked) if callable(changes) else (changes or {})
         setattr(locked, field, to_state)
         update_fields = [field]
-        for name, value in (changes or {}).items():
+        for name, value in extra.items():
             setattr(locked, name, value)
             update_fields.append(name)
         if hasattr(locked, "updated_at"):

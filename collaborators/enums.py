@@ -6,3 +6,76 @@ class ExperienceLevel(models.TextChoices):
     BEGINNER = "beginner", _("Beginner")
     INTERMEDIATE = "intermediate", _("Intermediate")
     EXPERIENCED = "experienced", _("Experienced")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("In the queue")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    ACCEPTED = "accepted", _("Accepted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# States in which an application still waits for a decision; the applicant may withdraw from any.
+OPEN_APPLICATION_STATES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW_SCHEDULED,
+        ApplicationStatus.INTERVIEWED,
+        ApplicationStatus.WAITLISTED,
+    }
+)
+# States whose applications have a place in a queue ("#N in the queue" / "#N on the waitlist").
+QUEUED_STATES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED})
+# Waiting applications that staff may move to another open challenge, keeping their place.
+TRANSFERABLE_STATES = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED}
+)
+
+S = ApplicationStatus
+# submitted -> shortlisted -> interview_scheduled -> interviewed -> accepted | waitlisted | rejected;
+# withdrawn from any open state; waitlisted -> accepted when a seat frees. Staff may decide early
+# (waitlist or reject from the queue, accept a shortlisted person without an interview, e.g. a returning
+# collaborator) because interviews are optional until the interviews issue lands.
+APPLICATION_MOVES: dict[str, set[str]] = {
+    S.SUBMITTED: {S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
+    S.SHORTLISTED: {S.INTERVIEW_SCHEDULED, S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
+    S.INTERVIEW_SCHEDULED: {S.INTERVIEWED, S.SHORTLISTED, S.WITHDRAWN},
+    S.INTERVIEWED: {S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
+    S.WAITLISTED: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
+    S.ACCEPTED: set(),
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+del S
+
+
+class QueuePriority(models.IntegerChoices):
+    """Referral applications are seen first; within a priority, the oldest first."""
+
+    REFERRAL = 0, _("Referral")
+    STANDARD = 1, _("Standard")
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WARNED = "warned", _("Warned")
+    REMOVED = "removed", _("Removed")
+    COMPLETED = "completed", _("Completed")
+
+
+class MembershipRole(models.TextChoices):
+    COLLABORATOR = "collaborator", _("Collaborator")
+    TASK_LEADER = "task_leader", _("Task leader")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    MENTOR = "mentor", _("Mentor")
+
+
+class RemovalReason(models.TextChoices):
+    INACTIVITY = "inactivity", _("Inactive without a reason")
+    CONDUCT = "conduct", _("Code of conduct")
+    LEFT = "left", _("Left on their own")

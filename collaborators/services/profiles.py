@@ -7,7 +7,7 @@ from django.db import transaction
 
 from audit.services import audit_record
 
-from .models import User
+from ..models import User
 
 PROFILE_FIELDS = (
     "display_name",

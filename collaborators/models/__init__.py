@@ -1,0 +1,5 @@
+from .applications import MIN_WEEKLY_HOURS, Application, ReviewScore
+from .memberships import Membership
+from .people import TIME_ZONE_CHOICES, User, UserManager
+
+__all__ = ["MIN_WEEKLY_HOURS", "TIME_ZONE_CHOICES", "Application", "Membership", "ReviewScore", "User", "UserManager"]

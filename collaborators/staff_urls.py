@@ -1,0 +1,5 @@
+"""Staff pages of the review queue (mounted at /staff/)."""
+
+from django.urls import path
+
+urlpatterns: list = []
