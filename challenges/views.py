@@ -50,11 +50,15 @@ def challenge_list(request):
 def challenge_detail(request, slug):
     challenge = get_object_or_404(challenges_visible_to(user=request.user), slug=slug)
     can_manage = permissions.can_manage_challenge(request.user, challenge)
+    my_application = None
+    if request.user.is_authenticated:
+        my_application = challenge.applications.filter(person=request.user).first()
     return render(
         request,
         "challenges/challenge_detail.html",
         {
             "challenge": challenge,
+            "my_application": my_application,
             "week": challenge.week(),
             "can_manage": can_manage,
             "actions": allowed_actions(challenge) if can_manage else [],

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Application, User
 
 
 def normalise_github_username(value: str) -> str:
@@ -49,3 +49,54 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("display_name", "country", "experience_level", "weekly_hours"):
             self.fields[name].required = True
+
+
+class ApplicationForm(forms.ModelForm):
+    """The application: answers plus the 15-hours commitment and an optional referral code (shape only)."""
+
+    referral_code = forms.CharField(
+        label=_("Referral code (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("From a past collaborator: applications with a referral code are reviewed first."),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "motivation",
+            "relevant_experience",
+            "skills",
+            "experience_level",
+            "country",
+            "time_zone",
+            "weekly_hours",
+            "github_username",
+            "commits_to_hours",
+        ]
+        field_classes = {"github_username": GitHubUsernameField}
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 5}),
+            "relevant_experience": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {
+            "motivation": _("Why do you want to join this challenge?"),
+            "relevant_experience": _("What relevant experience do you bring?"),
+            "commits_to_hours": _("I commit to at least 15 hours a week for the 8 weeks of the challenge."),
+        }
+        help_texts = {
+            "weekly_hours": _("At least 15."),
+            "github_username": _("We add you to the challenge's repositories with it if you are accepted."),
+        }
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commits_to_hours"].required = True
+        if person is not None and not self.is_bound:
+            for name in ("skills", "experience_level", "country", "time_zone", "weekly_hours", "github_username"):
+                value = getattr(person, name)
+                if value:
+                    self.initial.setdefault(name, value.code if name == "country" else value)
+
+    def clean_referral_code(self):
+        return self.cleaned_data["referral_code"].strip()

@@ -80,7 +80,7 @@ def referral_code_check(*, raw_code: str, applicant=None) -> ReferralCode:
     if code is None:
         raise ReferralCodeError(
             _("No referral code “%(code)s” exists. Check it with the person who gave it to you.")
-            % {"code": raw_code.strip()},
+            % {"code": value or raw_code.strip()},
             code="unknown",
         )
     if not code.is_active:

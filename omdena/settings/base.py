@@ -213,6 +213,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="60/minute"),
         "user": env("API_THROTTLE_USER", default="600/minute"),
         "referral_check": env("API_THROTTLE_REFERRAL", default="10/minute"),
+        "application_submit": env("API_THROTTLE_APPLICATION", default="10/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "omdena.api.exceptions.exception_handler",
