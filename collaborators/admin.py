@@ -1,8 +1,23 @@
-from django.contrib import admin
+"""The staff admin for people, applications and memberships: every state change goes through the services."""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 
-from .models import User
+from audit.selectors import history_for
+from referrals.services import referral_code_issue
+
+from .models import Application, Membership, ReviewScore, User
+from .services.applications import REVIEW_ACTIONS, applications_bulk_review
+
+
+def _history(obj) -> str:
+    if obj.pk is None:
+        return "—"
+    entries = history_for(subject=obj)[:20]
+    return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
 
 
 @admin.register(User)
@@ -41,3 +56,130 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["issue_referral_code"]
+
+    @admin.action(description=_("Issue a referral code"))
+    def issue_referral_code(self, request, queryset):
+        codes = [referral_code_issue(owner=person, by=request.user) for person in queryset]
+        self.message_user(
+            request,
+            ngettext(
+                "Issued %(count)d referral code: %(codes)s.", "Issued %(count)d referral codes: %(codes)s.", len(codes)
+            )
+            % {"count": len(codes), "codes": ", ".join(f"{code.code} ({code.owner})" for code in codes)},
+            messages.SUCCESS,
+        )
+
+
+class ReviewScoreInline(admin.TabularInline):
+    """Reviewers score from the staff queue page (one score each); the admin shows them."""
+
+    model = ReviewScore
+    fields = ["reviewer", "score", "note", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+def _review_action(name: str):
+    @admin.action(description=_("%(action)s selected applications") % {"action": name.capitalize()})
+    def action(modeladmin, request, queryset):
+        result = applications_bulk_review(
+            applications=queryset.select_related("person", "challenge"),
+            action=name,
+            by=request.user,
+            note="admin action",
+        )
+        for application, reason in result.refused:
+            modeladmin.message_user(request, f"{application}: {reason}", messages.WARNING)
+        if result.done:
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d application moved.", "%(count)d applications moved.", len(result.done))
+                % {"count": len(result.done)},
+                messages.SUCCESS,
+            )
+
+    action.__name__ = f"application_{name}"
+    return action
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["person", "challenge", "status", "is_referral", "experience_level", "country", "submitted_at"]
+    list_filter = ["status", "challenge", "experience_level", "priority", ("country", CountryFilter)]
+    search_fields = ["person__email", "person__display_name", "github_username"]
+    list_select_related = ["person", "challenge"]
+    ordering = ["priority", "submitted_at", "id"]  # the queue order
+    # Status and queue place move only through the services (allowed moves, audit trail, emails).
+    readonly_fields = [
+        "person",
+        "challenge",
+        "status",
+        "priority",
+        "referral_code",
+        "submitted_at",
+        "reviewed_at",
+        "decided_at",
+        "updated_at",
+        "history",
+    ]
+    fieldsets = [
+        (None, {"fields": ["person", "challenge", "status", "priority", "referral_code"]}),
+        (
+            _("Answers"),
+            {
+                "fields": [
+                    "motivation",
+                    "relevant_experience",
+                    "skills",
+                    "experience_level",
+                    "country",
+                    "time_zone",
+                    "weekly_hours",
+                    "commits_to_hours",
+                    "github_username",
+                ]
+            },
+        ),
+        (_("Dates"), {"fields": ["submitted_at", "reviewed_at", "decided_at", "updated_at"]}),
+        (_("History"), {"fields": ["history"]}),
+    ]
+    inlines = [ReviewScoreInline]
+    actions = [_review_action(name) for name in REVIEW_ACTIONS]
+
+    def has_add_permission(self, request):
+        # Applications come in through application_submit (referral use, audit entry, email), never by hand.
+        return False
+
+    @admin.display(description=_("Referral"), boolean=True, ordering="priority")
+    def is_referral(self, obj):
+        return obj.is_referral
+
+    @admin.display(description=_("History"))
+    def history(self, obj):
+        return _history(obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-mostly: seats are given by accepting an application and taken by the do-ocracy services."""
+
+    list_display = ["person", "challenge", "role", "status", "joined_at", "left_at", "removal_reason"]
+    list_filter = ["status", "role", "challenge", "removal_reason"]
+    search_fields = ["person__email", "person__display_name", "challenge__title"]
+    list_select_related = ["person", "challenge"]
+    fields = ["person", "challenge", "application", "role", "status", "joined_at", "left_at", "removal_reason"]
+    readonly_fields = ["person", "challenge", "application", "status", "joined_at", "left_at", "removal_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

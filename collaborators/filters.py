@@ -24,7 +24,8 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Challenge"),
         empty_label=_("All challenges"),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
+    # A plain column, not a to-many join: no DISTINCT needed (it would wrap every count and page in one).
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"), distinct=False)
     country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"), empty_label=_("Any country"))
     experience_level = django_filters.ChoiceFilter(
         choices=ExperienceLevel.choices, label=_("Experience level"), empty_label=_("Any level")

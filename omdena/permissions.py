@@ -49,3 +49,8 @@ def can_manage_challenge(user, challenge: Challenge) -> bool:
 
 def can_edit_profile(user, person) -> bool:
     return bool(user and user.is_authenticated and (user.pk == person.pk or is_staff(user)))
+
+
+def can_review_applications(user, challenge: Challenge | None = None) -> bool:
+    """The review queue (scores, shortlisting, decisions, transfers) is staff work, for any challenge."""
+    return is_staff(user)

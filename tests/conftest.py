@@ -5,6 +5,8 @@ from rest_framework.test import APIClient
 
 from .factories import PASSWORD, ChallengeFactory, OrganisationFactory, StaffFactory, UserFactory
 
+pytest_plugins = ["tests.fakes.conftest_plugin"]
+
 # Playwright's sync API runs an event loop in the test thread; the Django calls the browser
 # tests make around it are synchronous and safe, so let Django allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

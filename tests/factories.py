@@ -74,3 +74,48 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application written straight to the table (no referral use, audit or email); use the service for those."""
+
+    class Meta:
+        model = "collaborators.Application"
+
+    person = factory.SubFactory(UserFactory)
+    challenge = factory.SubFactory(ChallengeFactory)
+    motivation = "I want to help people with machine learning."
+    relevant_experience = "Two years of Python and a course in deep learning."
+    skills = "Python, pandas"
+    experience_level = ExperienceLevel.INTERMEDIATE
+    country = "KE"
+    time_zone = "Africa/Nairobi"
+    weekly_hours = 20
+    commits_to_hours = True
+    github_username = factory.Sequence(lambda n: f"applicant{n}")
+
+
+class ReferralCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ReferralCode"
+
+    owner = factory.SubFactory(UserFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A seat written straight to the table; `application_accept` is the service that creates real ones."""
+
+    class Meta:
+        model = "collaborators.Membership"
+
+    person = factory.SubFactory(UserFactory)
+    challenge = factory.SubFactory(ChallengeFactory, status=ChallengeStatus.RUNNING)
+
+
+class ReviewScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaborators.ReviewScore"
+
+    application = factory.SubFactory(ApplicationFactory)
+    reviewer = factory.SubFactory(StaffFactory)
+    score = 4

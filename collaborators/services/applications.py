@@ -171,6 +171,8 @@ def applications_bulk_review(*, applications, action: str, by, note: str = "") -
             result.done.append(service(application=application, by=by, note=note))
         except TransitionNotAllowed as error:
             result.refused.append((application, str(error)))
+        except ValidationError as error:  # e.g. no seat left: refused, reported, the rest go on
+            result.refused.append((application, " ".join(error.messages)))
     return result
 
 

@@ -2,11 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from challenges.api import ChallengeViewSet, OrganisationViewSet
-from collaborators.api import MeView
+from collaborators.api import ApplicationViewSet, MeView
+from referrals.api import ReferralCodeViewSet
 
 router = DefaultRouter()
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("referral-codes", ReferralCodeViewSet, basename="referral-code")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "challenges",
     "referrals",
     "activity",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each set of choices after its enum, not a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "collaborators.enums.ApplicationStatus",
+        "ChallengeStatusEnum": "challenges.enums.ChallengeStatus",
+    },
 }
 
 LOGGING = {
