@@ -90,6 +90,31 @@ class Challenge(models.Model):
     github_repositories = models.JSONField(
         _("GitHub repositories"), default=list, blank=True, help_text=_('A list such as ["OmdenaAI/ngo-floods"].')
     )
+    github_organisation = models.CharField(
+        _("GitHub organisation"),
+        max_length=39,
+        blank=True,
+        help_text=_("Owner of the challenge's team, e.g. OmdenaAI."),
+    )
+    github_team_slug = models.CharField(
+        _("GitHub team"),
+        max_length=100,
+        blank=True,
+        help_text=_("Members join this team (access to every team repository); empty: added to each repository."),
+    )
+    slack_invite_url = models.URLField(
+        _("Slack workspace invite link"),
+        blank=True,
+        help_text=_("Emailed to accepted people who are not in the workspace yet (Slack cannot add them by API)."),
+    )
+    auto_promote_waitlist = models.BooleanField(
+        _("fill freed seats automatically"),
+        default=False,
+        help_text=_(
+            "When a seat frees before the start or in the first two weeks, accept the next waitlisted person "
+            "without asking staff."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,7 +9,8 @@ from django_countries.filters import CountryFilter
 from audit.selectors import history_for
 from referrals.services import referral_code_issue
 
-from .models import Application, Membership, ReviewScore, User
+from .models import Application, Interview, InterviewSlot, Membership, ReviewScore, Scorecard, User
+from .models.interviews import SCORE_FIELDS
 from .services.applications import REVIEW_ACTIONS, applications_bulk_review
 
 
@@ -183,3 +184,85 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Interviews ----------------------------------------------------------------------------------------------
+
+
+class InterviewSlotInline(admin.TabularInline):
+    model = InterviewSlot
+    fields = ["starts_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ScorecardInline(admin.StackedInline):
+    model = Scorecard
+    fields = [*SCORE_FIELDS, "recommendation", "notes", "author", "created_at", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    """Read-mostly: times, answers and scorecards go through the interview services (invites, audit, emails)."""
+
+    list_display = ["applicant", "challenge", "status", "scheduled_at", "interviewer", "reminder_sent_at"]
+    list_filter = ["status", ("interviewer", admin.RelatedOnlyFieldListFilter), "application__challenge"]
+    search_fields = ["application__person__email", "application__person__display_name", "interviewer__email"]
+    list_select_related = ["application__person", "application__challenge", "interviewer"]
+    date_hierarchy = "scheduled_at"
+    ordering = ["-created_at"]
+    fields = [
+        "application",
+        "interviewer",
+        "status",
+        "scheduled_at",
+        "duration_minutes",
+        "video_link",
+        "applicant_message",
+        "uid",
+        "sequence",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+        "history",
+    ]
+    readonly_fields = fields
+    inlines = [InterviewSlotInline, ScorecardInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Applicant"), ordering="application__person__email")
+    def applicant(self, obj):
+        return obj.application.person
+
+    @admin.display(description=_("Challenge"), ordering="application__challenge__title")
+    def challenge(self, obj):
+        return obj.application.challenge
+
+    @admin.display(description=_("History"))
+    def history(self, obj):
+        return _history(obj)
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["interview", *SCORE_FIELDS, "recommendation", "author", "created_at"]
+    list_filter = ["recommendation", ("author", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["interview__application__person__email", "interview__application__person__display_name"]
+    list_select_related = ["interview__application__person", "author"]
+    fields = ["interview", *SCORE_FIELDS, "recommendation", "notes", "author", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # a scorecard is recorded on the staff review page (it completes the interview)

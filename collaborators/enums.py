@@ -44,10 +44,11 @@ S = ApplicationStatus
 APPLICATION_MOVES: dict[str, set[str]] = {
     S.SUBMITTED: {S.SHORTLISTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
     S.SHORTLISTED: {S.INTERVIEW_SCHEDULED, S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
-    S.INTERVIEW_SCHEDULED: {S.INTERVIEWED, S.SHORTLISTED, S.WITHDRAWN},
+    # interviews: -> shortlisted when the interview is cancelled, -> rejected after a no-show
+    S.INTERVIEW_SCHEDULED: {S.INTERVIEWED, S.SHORTLISTED, S.REJECTED, S.WITHDRAWN},
     S.INTERVIEWED: {S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN},
     S.WAITLISTED: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
-    S.ACCEPTED: set(),
+    S.ACCEPTED: {S.WITHDRAWN},  # the applicant declines the seat they were given
     S.REJECTED: set(),
     S.WITHDRAWN: set(),
 }
@@ -79,3 +80,41 @@ class RemovalReason(models.TextChoices):
     INACTIVITY = "inactivity", _("Inactive without a reason")
     CONDUCT = "conduct", _("Code of conduct")
     LEFT = "left", _("Left on their own")
+
+
+# --- Interviews (see services/interviews.py) ------------------------------------------------------------
+
+
+class InterviewStatus(models.TextChoices):
+    OFFERED = "offered", _("Times offered")
+    SCHEDULED = "scheduled", _("Scheduled")
+    RESCHEDULE_REQUESTED = "reschedule_requested", _("Another time requested")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# An application has at most one open interview (a database constraint on these states).
+OPEN_INTERVIEW_STATES = frozenset(
+    {InterviewStatus.OFFERED, InterviewStatus.SCHEDULED, InterviewStatus.RESCHEDULE_REQUESTED}
+)
+
+IS = InterviewStatus
+# offered -> scheduled (the applicant picks a slot) or reschedule_requested ("none of these work");
+# staff answer a request with new slots or a time; a scheduled interview ends completed (scorecard) or
+# no_show; any open interview may be cancelled. A new time for a scheduled one keeps it scheduled.
+INTERVIEW_MOVES: dict[str, set[str]] = {
+    IS.OFFERED: {IS.OFFERED, IS.SCHEDULED, IS.RESCHEDULE_REQUESTED, IS.CANCELLED},
+    IS.RESCHEDULE_REQUESTED: {IS.OFFERED, IS.SCHEDULED, IS.RESCHEDULE_REQUESTED, IS.CANCELLED},
+    IS.SCHEDULED: {IS.SCHEDULED, IS.RESCHEDULE_REQUESTED, IS.COMPLETED, IS.NO_SHOW, IS.CANCELLED},
+    IS.COMPLETED: set(),
+    IS.NO_SHOW: set(),
+    IS.CANCELLED: set(),
+}
+del IS
+
+
+class Recommendation(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    WAITLIST = "waitlist", _("Waitlist")
+    REJECT = "reject", _("Reject")

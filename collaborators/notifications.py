@@ -1,7 +1,11 @@
-"""Emails to applicants about their application, sent by a task after the change commits."""
+"""Messages to applicants about their application, through the outbox (sent after the change commits)."""
 
-from django.db import transaction
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from notifications.enums import Channel
+from notifications.services import outbox_enqueue
 
 MESSAGES = {
     "submitted": (
@@ -41,8 +45,48 @@ MESSAGES = {
 
 
 def notify_application(*, application, kind: str) -> None:
-    """Queue the email for after the commit, so a rolled-back change never sends anything."""
-    from .tasks import send_application_email
+    """One email per change of an application (the key names the change, so a re-run sends nothing twice)."""
+    subject, message = MESSAGES[kind]
+    challenge = application.challenge
+    outbox_enqueue(
+        recipient=application.person,
+        template="application_update",
+        subject=f"{subject}: {challenge.title}",
+        key=f"application:{application.pk}:{kind}:{application.updated_at.timestamp():.6f}",
+        context={
+            "message": str(message),
+            "challenge_title": challenge.title,
+            "status_display": str(application.get_status_display()),
+            "url": settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk]),
+        },
+        channels=(Channel.EMAIL,),
+    )
 
-    application_id = application.pk
-    transaction.on_commit(lambda: send_application_email.delay(application_id, kind))
+
+MEMBERSHIP_MESSAGES = {
+    "removed": (
+        _("You left the challenge"),
+        _(
+            "Your seat in the challenge has ended and your access to its Slack channel and GitHub repositories is "
+            "being removed. To join a future challenge, apply again."
+        ),
+    ),
+}
+
+
+def notify_membership(*, membership, kind: str) -> None:
+    subject, message = MEMBERSHIP_MESSAGES[kind]
+    challenge = membership.challenge
+    outbox_enqueue(
+        recipient=membership.person,
+        template="membership_update",
+        subject=f"{subject}: {challenge.title}",
+        key=f"membership:{membership.pk}:{kind}",
+        context={
+            "message": str(message),
+            "challenge_title": challenge.title,
+            "status_display": str(membership.get_status_display()),
+            "url": settings.SITE_URL.rstrip("/") + reverse("my_challenges"),
+        },
+        channels=(Channel.EMAIL, Channel.SLACK),
+    )

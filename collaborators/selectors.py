@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 
-from .enums import QUEUED_STATES, ApplicationStatus, ExperienceLevel
+from .enums import QUEUED_STATES, ApplicationStatus, ExperienceLevel, MembershipStatus
 from .models import Application, Membership, User
 
 QUEUE_ORDER = ("priority", "submitted_at", "id")
@@ -164,6 +164,7 @@ class CohortMix:
     total: int
     accepted: int
     capacity: int
+    seats_taken: int
     levels: list[MixRow]
     countries: list[MixRow]
     target_percent: int = 33
@@ -177,6 +178,9 @@ def cohort_mix(*, challenge: Challenge, top_countries: int = 8) -> CohortMix:
     country_rows = list(base.values("country").annotate(n=Count("id")).order_by("-n", "country")[:top_countries])
     total = sum(by_level.values())
     accepted = base.filter(status=ApplicationStatus.ACCEPTED).count()
+    seats_taken = Membership.objects.filter(
+        challenge=challenge, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED, MembershipStatus.COMPLETED]
+    ).count()
 
     def percent(n: int) -> int:
         return round(100 * n / total) if total else 0
@@ -191,7 +195,14 @@ def cohort_mix(*, challenge: Challenge, top_countries: int = 8) -> CohortMix:
         MixRow(row["country"], countries.name(row["country"]) or row["country"], row["n"], percent(row["n"]))
         for row in country_rows
     ]
-    return CohortMix(total=total, accepted=accepted, capacity=challenge.capacity, levels=levels, countries=country_list)
+    return CohortMix(
+        total=total,
+        accepted=accepted,
+        capacity=challenge.capacity,
+        seats_taken=seats_taken,
+        levels=levels,
+        countries=country_list,
+    )
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ AUDIT_VERBS = {
     "application.reject": gettext_lazy("Rejected"),
     "application.accept": gettext_lazy("Accepted"),
     "application.withdraw": gettext_lazy("Withdrawn"),
+    "application.decline": gettext_lazy("Declined the seat"),
     "application.transfer": gettext_lazy("Moved to another challenge"),
     "application.score": gettext_lazy("Scored"),
 }
@@ -198,7 +199,7 @@ def _mix_panel(challenge: Challenge, *, top_countries: int = 8) -> MixPanel:
     mix = cohort_mix(challenge=challenge, top_countries=top_countries)
     return MixPanel(
         challenge=challenge,
-        accepted=mix.accepted,
+        accepted=mix.seats_taken,  # seats held (a removed member's seat is free again)
         shortlisted=mix.total - mix.accepted,
         capacity=mix.capacity,
         levels=mix.levels,

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from activity.selectors import onboarding_steps_for
 from audit.selectors import history_for
 from challenges.selectors import challenges_visible_to
 from omdena.errors import TransitionNotAllowed
 
-from .enums import OPEN_APPLICATION_STATES
+from .enums import OPEN_APPLICATION_STATES, ApplicationStatus
 from .forms import ApplicationForm, ProfileForm
 from .models import Application
 from .selectors import applications_for_person, pace_by_challenge, queue_position, review_pace, wait_estimate
@@ -117,6 +118,7 @@ def application_detail(request, pk):
             "waiting": waiting,
             "timeline": timeline,
             "can_withdraw": application.status in OPEN_APPLICATION_STATES,
+            "can_decline": application.status == ApplicationStatus.ACCEPTED,
         },
     )
 
@@ -135,3 +137,17 @@ def application_withdraw_view(request, pk):
             )
         return redirect("dashboard")
     return render(request, "collaborators/application_withdraw.html", {"application": application})
+
+
+@login_required
+def my_challenges(request):
+    """The person's seats: role, status, and where their Slack and GitHub access stands."""
+    memberships = list(
+        request.user.memberships.select_related("challenge", "challenge__organisation", "application").order_by(
+            "-joined_at"
+        )
+    )
+    steps_by_membership = onboarding_steps_for(memberships=memberships)
+    for membership in memberships:
+        membership.steps = steps_by_membership.get(membership.pk, [])
+    return render(request, "collaborators/my_challenges.html", {"memberships": memberships})

@@ -3,10 +3,12 @@
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
+from email.message import Message as EmailHeaders
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -65,6 +67,19 @@ def _render(message: OutboxMessage, suffix: str) -> str:
     return render_to_string(f"notifications/{message.template}.{suffix}", context).strip()
 
 
+def _attachment(spec: Mapping[str, str]) -> SafeMIMEText:
+    """A text file kept in the message's context (`{"filename", "content", "mimetype"}`, the mimetype may carry
+    parameters such as an invite's `method=REQUEST`); rendered when queued, so a retry sends the same file."""
+    header = EmailHeaders()
+    header["Content-Type"] = spec["mimetype"]
+    part = SafeMIMEText(spec["content"], header.get_content_subtype(), "utf-8")
+    for name, value in header.get_params()[1:]:
+        if name.lower() != "charset":
+            part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=spec["filename"])
+    return part
+
+
 def _deliver_email(message: OutboxMessage) -> None:
     email = EmailMultiAlternatives(
         subject=message.subject or _render(message, "subject.txt"),
@@ -72,6 +87,8 @@ def _deliver_email(message: OutboxMessage) -> None:
         to=[message.recipient.email],
     )
     email.attach_alternative(_render(message, "html"), "text/html")
+    for spec in message.context.get("attachments", ()):
+        email.attach(_attachment(spec))
     try:
         email.send()
     except OSError as error:  # SMTP refused or unreachable: try again later

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", include("omdena.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("notifications.urls")),
+    path("staff/onboarding/", include("activity.staff_urls")),
     path("staff/", include("collaborators.staff_urls")),
     path("referrals/", include("referrals.urls")),
     path("", include("collaborators.urls")),

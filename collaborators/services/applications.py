@@ -14,9 +14,17 @@ from challenges.models import Challenge
 from omdena.errors import TransitionNotAllowed
 from referrals.services import ReferralCodeError, referral_code_check, referral_code_use
 
-from ..enums import APPLICATION_MOVES, TRANSFERABLE_STATES, ApplicationStatus, MembershipStatus, QueuePriority
+from ..enums import (
+    APPLICATION_MOVES,
+    TRANSFERABLE_STATES,
+    ApplicationStatus,
+    MembershipStatus,
+    QueuePriority,
+    RemovalReason,
+)
 from ..models import Application, Membership, ReviewScore, User
 from ..notifications import notify_application
+from .memberships import lock_seat
 
 APPLICATION_FIELDS = (
     "motivation",
@@ -93,11 +101,16 @@ def _move(*, application: Application, to_state: str, by, note: str, verb: str) 
             changes=stamps,
         )
         if to_state == ApplicationStatus.ACCEPTED:
-            Membership.objects.get_or_create(
+            from activity.onboarding import onboarding_schedule
+
+            membership, created = Membership.objects.get_or_create(
                 person_id=moved.person_id,
                 challenge_id=moved.challenge_id,
                 defaults={"application": moved, "status": MembershipStatus.ACTIVE},
             )
+            if created:
+                # Slack and GitHub access are granted by tasks after the commit, never inside it.
+                onboarding_schedule(membership=membership)
         notify_application(application=moved, kind=to_state)
     return moved
 
@@ -123,17 +136,36 @@ def application_reject(*, application: Application, by, note: str = "") -> Appli
 
 
 def application_accept(*, application: Application, by, note: str = "") -> Application:
-    """Give the applicant a seat: the application is accepted and a membership created, together."""
-    return _move(
-        application=application, to_state=ApplicationStatus.ACCEPTED, by=by, note=note, verb="application.accept"
-    )
+    """Give the applicant a seat: the application is accepted and a membership created, together.
+
+    Raises NoSeatLeft when the challenge is full; the challenge row stays locked until the commit, so
+    two staff accepting the last seat at the same moment give it once.
+    """
+    with transaction.atomic():
+        lock_seat(challenge_id=application.challenge_id)
+        return _move(
+            application=application, to_state=ApplicationStatus.ACCEPTED, by=by, note=note, verb="application.accept"
+        )
 
 
-def application_withdraw(*, application: Application, by, note: str = "") -> Application:
-    """The applicant leaves the process, from any open state."""
-    return _move(
-        application=application, to_state=ApplicationStatus.WITHDRAWN, by=by, note=note, verb="application.withdraw"
-    )
+def application_withdraw(
+    *, application: Application, by, note: str = "", verb: str = "application.withdraw"
+) -> Application:
+    """The applicant leaves, from any open state; from an accepted one this declines the seat, which then
+    may go to the next person on the waitlist."""
+    from .memberships import membership_remove
+
+    with transaction.atomic():
+        withdrawn = _move(application=application, to_state=ApplicationStatus.WITHDRAWN, by=by, note=note, verb=verb)
+        membership = Membership.objects.filter(application=withdrawn).first()
+        if membership is not None and membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WARNED):
+            membership_remove(membership=membership, by=by, reason=RemovalReason.LEFT, note=note or "declined the seat")
+    return withdrawn
+
+
+def application_decline(*, application: Application, by, note: str = "") -> Application:
+    """The applicant gives back an accepted seat."""
+    return application_withdraw(application=application, by=by, note=note, verb="application.decline")
 
 
 # The staff review actions by name, for pages, bulk actions, the API and the admin alike.

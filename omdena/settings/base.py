@@ -190,8 +190,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-# Filled by later issues (activity syncs, weekly scoring, reminders).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Retry outbox messages whose next attempt is due (email or Slack was down, or rate limited).
+    "outbox-send-due": {"task": "notifications.tasks.send_due_outbox", "schedule": 300.0},
+    # Each interview starting within 24 hours gets one reminder; a sweep every 15 minutes sends it on time.
+    "interview-reminders": {"task": "collaborators.tasks.send_interview_reminders", "schedule": 900.0},
+    # Onboarding steps whose time has come: rate limits over, invitations deferred to a new day, people who may
+    # have joined the Slack workspace since; also the safety net for lost task messages.
+    "onboarding-due-steps": {"task": "activity.tasks.run_due_onboarding_steps", "schedule": 300.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -232,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "collaborators.enums.ApplicationStatus",
         "ChallengeStatusEnum": "challenges.enums.ChallengeStatus",
+        "RemovalReasonEnum": "collaborators.enums.RemovalReason",
+        "MembershipStatusEnum": "collaborators.enums.MembershipStatus",
     },
 }
 

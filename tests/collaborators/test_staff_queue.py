@@ -275,10 +275,10 @@ def test_the_queue_page_makes_a_constant_number_of_queries(
         if n % 7 == 0:
             MembershipFactory(person=application.person, status=MembershipStatus.REMOVED)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = staff_client.get(QUEUE, {"challenge": "water-pumps", "referral": "true", "q": "queue"})
         assert response.status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = staff_client.get(QUEUE)
         assert len(response.context["rows"]) == min(rows, 50)
 
@@ -597,6 +597,9 @@ def test_the_cohort_mix_shows_when_a_challenge_is_chosen(staff_client, queue, op
     ApplicationFactory(
         challenge=open_challenge, status=ApplicationStatus.ACCEPTED, experience_level=ExperienceLevel.BEGINNER
     )
+    # Seats are counted from memberships (a removed member's seat is free again): one per accepted person.
+    for application in Application.objects.filter(challenge=open_challenge, status=ApplicationStatus.ACCEPTED):
+        MembershipFactory(person=application.person, challenge=open_challenge, application=application)
 
     assert staff_client.get(QUEUE).context["mix"] is None
     response = staff_client.get(QUEUE, {"challenge": "water-pumps"})
