@@ -13,7 +13,7 @@ PRODUCTION_CHECK_ENV := DJANGO_SETTINGS_MODULE=omdena.settings.production \
 	ALLOWED_HOSTS=challenges.example.org DATABASE_URL=$(TEST_DATABASE_URL)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run demo serve worker beat test test-quick lint fmt migrations check-deploy screenshots clean
+.PHONY: help install install-dev run demo serve fakes worker beat test test-quick lint fmt migrations check-deploy screenshots clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -34,15 +34,25 @@ install: $(VENV)/.runtime ## Create .venv and install the runtime requirements
 
 install-dev: $(VENV)/.dev ## Install runtime plus test and development tools
 
-run: install demo serve ## Install, migrate, load demo data and serve http://127.0.0.1:8000 (SQLite, tasks in-process)
+run: install ## Install, start the fake GitHub/Slack, migrate, load demo data, serve http://127.0.0.1:8000
+	@$(PY) scripts/fake_services.py > .fake_services.log 2>&1 & echo $$! > .fake_services.pid; \
+	trap 'kill $$(cat .fake_services.pid) 2>/dev/null; rm -f .fake_services.pid' EXIT INT TERM; \
+	sleep 1; \
+	$(MANAGE) migrate --noinput && $(MANAGE) seed_demo && \
+	echo "Serving on http://$(HOST):$(PORT)/ (fake GitHub on :8201, fake Slack on :8202). Ctrl-C stops all." && \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
-demo: install ## Migrate and (re)load the demo data; safe to repeat
+demo: install ## Migrate and (re)load the demo data; safe to repeat (start scripts/fake_services.py first)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
-serve: ## Serve the local platform (after `make demo`)
-	@echo "Serving on http://$(HOST):$(PORT)/ — demo logins are printed above (make demo)."
+serve: ## Serve the local platform (after `make demo`), with the fake GitHub/Slack servers
+	@$(PY) scripts/fake_services.py > .fake_services.log 2>&1 & echo $$! > .fake_services.pid; \
+	trap 'kill $$(cat .fake_services.pid) 2>/dev/null; rm -f .fake_services.pid' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+fakes: install ## Run only the fake GitHub (:8201) and Slack (:8202) servers, in the foreground
+	$(PY) scripts/fake_services.py
 
 worker: install ## Run a Celery worker (needs Redis; set CELERY_TASK_ALWAYS_EAGER=false)
 	$(VENV)/bin/celery -A omdena worker --loglevel=INFO

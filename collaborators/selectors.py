@@ -8,6 +8,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateTimeField,
     F,
     Func,
     IntegerField,
@@ -21,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -32,16 +34,28 @@ QUEUE_ORDER = ("priority", "submitted_at", "id")
 PACE_WINDOW = dt.timedelta(weeks=4)
 
 
+class _Row(Func):
+    """A row value, `(a, b, c)`: PostgreSQL and SQLite compare rows lexicographically, so one range condition
+    on the queue index reads only the rows ahead (an OR of three conditions reads the whole range)."""
+
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
 def _ahead_q(*, challenge, status, priority, submitted_at, pk) -> Q:
     """Rows ahead in the queue order (priority, submitted_at, id), within one challenge and state.
 
     The arguments are values or OuterRefs, so the same rule serves one position and a page of them.
     """
-    return Q(challenge=challenge, status=status) & (
-        Q(priority__lt=priority)
-        | Q(priority=priority, submitted_at__lt=submitted_at)
-        | Q(priority=priority, submitted_at=submitted_at, id__lt=pk)
+
+    def value(item, field):
+        return item if isinstance(item, OuterRef | F) else Value(item, output_field=field)
+
+    ahead = LessThan(
+        _Row(F("priority"), F("submitted_at"), F("id")),
+        _Row(value(priority, IntegerField()), value(submitted_at, DateTimeField()), value(pk, IntegerField())),
     )
+    return Q(challenge=challenge, status=status) & Q(ahead)
 
 
 def queue_position(*, application: Application) -> int | None:

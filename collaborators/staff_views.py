@@ -66,6 +66,9 @@ AUDIT_VERBS = {
     "application.accept": gettext_lazy("Accepted"),
     "application.withdraw": gettext_lazy("Withdrawn"),
     "application.decline": gettext_lazy("Declined the seat"),
+    "application.interview_scheduled": gettext_lazy("Interview scheduled"),
+    "application.interviewed": gettext_lazy("Interviewed"),
+    "application.interview_cancelled": gettext_lazy("Interview cancelled"),
     "application.transfer": gettext_lazy("Moved to another challenge"),
     "application.score": gettext_lazy("Scored"),
 }

@@ -110,6 +110,8 @@ def application_detail(request, pk):
         waiting = waiting_summary(application=application, estimate=estimate)
     # The applicant sees when their status changed, not which staff member changed it.
     timeline = [entry for entry in history_for(subject=application) if entry.to_state]
+    for entry in timeline:
+        entry.to_state_label = ApplicationStatus(entry.to_state).label
     return render(
         request,
         "collaborators/application_detail.html",

@@ -111,6 +111,16 @@ def _move(*, application: Application, to_state: str, by, note: str, verb: str) 
             if created:
                 # Slack and GitHub access are granted by tasks after the commit, never inside it.
                 onboarding_schedule(membership=membership)
+        if to_state in (
+            ApplicationStatus.ACCEPTED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.REJECTED,
+            ApplicationStatus.WITHDRAWN,
+        ):
+            # A decision ends any interview still open: it is cancelled and the calendar invite withdrawn.
+            from .interviews import interview_cancel_open
+
+            interview_cancel_open(application=moved, by=by, reason=note)
         notify_application(application=moved, kind=to_state)
     return moved
 
@@ -184,8 +194,13 @@ REVIEW_ACTION_TARGETS = {
 
 
 def allowed_review_actions(application: Application) -> list[str]:
+    """The review buttons for an application; going back to "shortlisted" from a scheduled interview is the
+    interview's own cancel action, which also withdraws the calendar invite."""
     moves = APPLICATION_MOVES[application.status]
-    return [name for name, target in REVIEW_ACTION_TARGETS.items() if target in moves]
+    names = [name for name, target in REVIEW_ACTION_TARGETS.items() if target in moves]
+    if application.status == ApplicationStatus.INTERVIEW_SCHEDULED:
+        names.remove("shortlist")
+    return names
 
 
 @dataclass

@@ -369,7 +369,7 @@ def _set_time(
         to_state=ApplicationStatus.INTERVIEW_SCHEDULED,
         by=by,
         verb="application.interview_scheduled",
-        notify=True,
+        notify=False,  # the calendar invite below is the applicant's message: one email, not two
     )
     _send_invite(interview)
     return interview

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from challenges import services
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Organisation, Tag
+from collaborators.demo import seed_applications
 from collaborators.enums import ExperienceLevel
 from collaborators.models import User
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         for title, org_index, status, tag_names, days in CHALLENGES:
             if self._challenge(title, organisations[org_index], status, tag_names, days, staff):
                 created += 1
+        seed_applications(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new challenges)."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:
