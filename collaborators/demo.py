@@ -422,3 +422,91 @@ class _Seeder:
                 entry.created_at = moment
                 changed.append(entry)
         AuditEntry.objects.bulk_update(changed, ["created_at"], batch_size=500)
+
+
+def seed_interviews_and_seats(*, stdout=None) -> int:
+    """Interviews in several states, one full and one nearly full open challenge; once (0 if already there)."""
+    from .models import Interview
+    from .services.interviews import (
+        interview_mark_no_show,
+        interview_offer_slots,
+        interview_record_scorecard,
+        interview_schedule,
+    )
+
+    if Interview.objects.exists():
+        _say(stdout, "Demo interviews already there.")
+        return 0
+    staff = User.objects.filter(email=f"staff@{DEMO_DOMAIN}").first()
+    open_challenges = [
+        c for c in Challenge.objects.filter(status=ChallengeStatus.OPEN).order_by("id") if c.accepts_applications
+    ]
+    if staff is None or len(open_challenges) < 2:
+        return 0
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    video = "https://meet.example.org/omdena-demo"
+    with transaction.atomic(), _emails_kept_in_memory():
+        shortlisted = list(
+            Application.objects.filter(challenge=open_challenges[0], status=ApplicationStatus.SHORTLISTED)
+            .exclude(person__email__startswith="applicant@")
+            .order_by("id")[:4]
+        )
+        if len(shortlisted) >= 4:
+            interview_offer_slots(
+                application=shortlisted[0],
+                slots=[now + dt.timedelta(days=d, hours=h) for d, h in ((2, 9), (2, 15), (3, 11))],
+                interviewer=staff,
+                video_link=video,
+                by=staff,
+            )
+            interview_schedule(
+                application=shortlisted[1],
+                scheduled_at=now + dt.timedelta(hours=20),
+                interviewer=staff,
+                video_link=video,
+                by=staff,
+            )
+            done = interview_schedule(
+                application=shortlisted[2],
+                scheduled_at=now + dt.timedelta(days=1),
+                interviewer=staff,
+                video_link=video,
+                by=staff,
+            )
+            interview_record_scorecard(
+                interview=done,
+                technical=4,
+                communication=5,
+                collaboration=4,
+                commitment=5,
+                recommendation="accept",
+                notes="Clear thinking, has shipped a model before.",
+                by=staff,
+            )
+            missed = interview_schedule(
+                application=shortlisted[3],
+                scheduled_at=now + dt.timedelta(days=1),
+                interviewer=staff,
+                video_link=video,
+                by=staff,
+            )
+            # Services only schedule future times; move these two interviews into the past, as they would be.
+            Interview.objects.filter(pk__in=[done.pk, missed.pk]).update(scheduled_at=now - dt.timedelta(days=2))
+            missed.refresh_from_db()
+            interview_mark_no_show(interview=missed, by=staff)
+        # The first open challenge ends up full, the second one seat short of full.
+        for challenge, free_seats in ((open_challenges[0], 0), (open_challenges[1], 1)):
+            waiting = list(
+                Application.objects.filter(challenge=challenge, status=ApplicationStatus.SUBMITTED)
+                .exclude(person__email__startswith="applicant@")
+                .order_by(*QUEUE_ORDER)[:3]
+            )
+            for application in waiting:
+                application_shortlist(application=application, by=staff)
+                application_accept(application=application, by=staff, note="demo")
+            taken = Membership.objects.filter(
+                challenge=challenge, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED]
+            ).count()
+            Challenge.objects.filter(pk=challenge.pk).update(capacity=max(taken + free_seats, 1))
+    _say(stdout, "Demo interviews (offered, scheduled, scored, no-show) and a full and a nearly full challenge.")
+    return 1

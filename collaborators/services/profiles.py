@@ -37,6 +37,11 @@ def profile_update(*, person: User, by: User, data: Mapping[str, Any]) -> User:
             setattr(stored, name, data[name])
         stored.save(update_fields=changed)
         audit_record(actor=by, verb="profile.update", subject=stored, note=", ".join(changed))
+        if {"github_username", "slack_user_id"} & set(changed):
+            # Onboarding steps that waited for these (or failed on a wrong username) try again now.
+            from activity.onboarding import onboarding_person_changed
+
+            onboarding_person_changed(person=stored)
     return stored
 
 
@@ -67,4 +72,7 @@ def profile_link_social_account(*, person: User, provider: str, uid: str, extra_
             setattr(person, name, value)
         person.save(update_fields=list(changes))
         audit_record(actor=person, verb=f"profile.link_{provider}", subject=person, note=", ".join(changes))
+        from activity.onboarding import onboarding_person_changed
+
+        onboarding_person_changed(person=person)
     return person

@@ -14,10 +14,11 @@ from django.core import mail
 from django.db import connection
 
 from activity.models import OnboardingDirection, OnboardingKind, OnboardingStatus, OnboardingStep
-from activity.onboarding import access_revoke_schedule, onboarding_person_changed, onboarding_schedule
+from activity.onboarding import access_revoke_schedule, onboarding_schedule
 from activity.tasks import run_due_onboarding_steps
 from audit.models import AuditEntry
 from collaborators.enums import MembershipStatus
+from collaborators.services import profile_update
 from notifications.enums import OutboxStatus
 from notifications.models import OutboxMessage
 from tests.factories import ChallengeFactory, MembershipFactory, UserFactory
@@ -293,10 +294,9 @@ def test_a_missing_github_username_waits_for_the_person_then_continues_when_they
     assert repos.request_count() == 0
 
     person = membership.person
-    person.github_username = "octocat"
-    person.save(update_fields=["github_username"])
     with django_capture_on_commit_callbacks(execute=True):
-        assert onboarding_person_changed(person=person) == 1
+        # Saving the profile is what sets the waiting step going again.
+        profile_update(person=person, by=person, data={"github_username": "octocat"})
 
     step.refresh_from_db()
     assert step.status == Status.INVITATION_PENDING

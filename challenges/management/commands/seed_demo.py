@@ -1,6 +1,7 @@
 """Fill the database with demo data; safe to run again (nothing is duplicated)."""
 
 import datetime as dt
+import hashlib
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils.text import slugify
 from challenges import services
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Organisation, Tag
-from collaborators.demo import seed_applications
+from collaborators.demo import seed_applications, seed_interviews_and_seats
 from collaborators.enums import ExperienceLevel
 from collaborators.models import User
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             if self._challenge(title, organisations[org_index], status, tag_names, days, staff):
                 created += 1
         seed_applications(stdout=self.stdout)
+        seed_interviews_and_seats(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new challenges)."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:
@@ -120,8 +122,11 @@ class Command(BaseCommand):
             goals="Understand the data.\nBuild a baseline model.\nDeliver a prototype the partner can run.",
             application_deadline=now + dt.timedelta(days=days) if status == ChallengeStatus.OPEN else None,
             start_date=today + dt.timedelta(days=days + 14) if status == ChallengeStatus.OPEN else None,
-            slack_channel_ids=[f"C{abs(hash(slug)) % 10**9:09d}"],
+            # Stable ids across runs (hash() is salted per process).
+            slack_channel_ids=[f"C{int(hashlib.sha256(slug.encode()).hexdigest(), 16) % 10**9:09d}"],
             github_repositories=[f"OmdenaAI/{slug[:60]}"],
+            github_organisation="OmdenaAI",
+            slack_invite_url="https://join.slack.com/t/omdena-demo/shared_invite/demo-invite",
         )
         for name in tag_names:
             tag, _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
