@@ -92,7 +92,6 @@ def membership_remove(*, membership: Membership, by, reason: str, note: str = ""
     """End a seat: access is revoked by tasks after commit; removal for inactivity also stops the person's
     referral codes, and they must apply again for any future challenge. The freed seat may go to the waitlist."""
     from activity.onboarding import access_revoke_schedule
-
     from referrals.services import referral_codes_deactivate_for_owner
 
     from ..notifications import notify_membership
