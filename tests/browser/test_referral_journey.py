@@ -86,7 +86,7 @@ def test_referred_applicant_applies_and_staff_shortlist_them(browser, live_serve
 
     reviewer = browser.new_context().new_page()
     sign_in(reviewer, live_server, "reviewer@example.org")
-    reviewer.get_by_role("link", name="Review queue").click()
+    reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
     reviewer.get_by_label("Challenge").select_option("poachers")
     reviewer.get_by_label("Referral", exact=True).select_option("true")
     reviewer.get_by_label("Country").select_option("NP")
