@@ -54,3 +54,51 @@ def can_edit_profile(user, person) -> bool:
 def can_review_applications(user, challenge: Challenge | None = None) -> bool:
     """The review queue (scores, shortlisting, decisions, transfers) is staff work, for any challenge."""
     return is_staff(user)
+
+
+def _seat(user, challenge):
+    """The user's active (or warned) seat in the challenge, or None."""
+    from collaborators.enums import MembershipStatus
+
+    if not (user and user.is_authenticated):
+        return None
+    return challenge.memberships.filter(
+        person=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED]
+    ).first()
+
+
+def can_propose_task(user, challenge) -> bool:
+    """Any active member of a running challenge (and staff)."""
+    from challenges.enums import ChallengeStatus
+
+    if challenge.status != ChallengeStatus.RUNNING:
+        return False
+    return is_staff(user) or _seat(user, challenge) is not None
+
+
+def can_approve_task(user, challenge) -> bool:
+    """Staff, or the challenge's project manager."""
+    from collaborators.enums import MembershipRole
+
+    if is_staff(user):
+        return True
+    seat = _seat(user, challenge)
+    return seat is not None and seat.role == MembershipRole.PROJECT_MANAGER
+
+
+def is_task_leader(user, task) -> bool:
+    from challenges.enums import TaskRole
+
+    if not (user and user.is_authenticated):
+        return False
+    return task.task_members.filter(membership__person=user, role=TaskRole.LEADER).exists()
+
+
+def can_lead_task(user, task) -> bool:
+    """File reports and record attendance: the task's leaders and staff."""
+    return is_staff(user) or is_task_leader(user, task)
+
+
+def can_view_client_dashboard(user, challenge) -> bool:
+    """Staff, and users of the challenge's own organisation (clients see nothing of other organisations)."""
+    return is_staff(user) or is_client_of(user, challenge.organisation)

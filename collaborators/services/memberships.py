@@ -92,6 +92,7 @@ def membership_remove(*, membership: Membership, by, reason: str, note: str = ""
     """End a seat: access is revoked by tasks after commit; removal for inactivity also stops the person's
     referral codes, and they must apply again for any future challenge. The freed seat may go to the waitlist."""
     from activity.onboarding import access_revoke_schedule
+    from challenges.task_services import task_leaders_step_down_for
     from referrals.services import referral_codes_deactivate_for_owner
 
     from ..notifications import notify_membership
@@ -108,6 +109,7 @@ def membership_remove(*, membership: Membership, by, reason: str, note: str = ""
         )
         if reason == RemovalReason.INACTIVITY:
             referral_codes_deactivate_for_owner(owner=removed.person, by=by)
+        task_leaders_step_down_for(membership=removed, by=by)  # a removed leader stops leading
         access_revoke_schedule(membership=removed)
         notify_membership(membership=removed, kind="removed")
         seat_freed(challenge=removed.challenge, by=by)

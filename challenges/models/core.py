@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omdena.weeks import ChallengeWeek, challenge_week
 
-from .enums import ChallengeStatus
+from ..enums import ChallengeStatus
 
 github_repository_validator = RegexValidator(
     r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$", _("Write each repository as owner/name.")
