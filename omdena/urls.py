@@ -20,6 +20,8 @@ urlpatterns = [
     path("staff/", include("collaborators.staff_urls")),
     path("referrals/", include("referrals.urls")),
     path("", include("collaborators.urls")),
+    path("", include("challenges.dashboard_urls")),
+    path("", include("challenges.task_urls")),
     path("", include("challenges.urls")),
 ]
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from challenges.api import ChallengeViewSet, OrganisationViewSet
+from challenges.api_tasks import MeetingViewSet, ProgressViewSet, TaskViewSet, WeeklyReportViewSet
 from collaborators.api import ApplicationViewSet, MeView
 from collaborators.api_interviews import InterviewViewSet
 from collaborators.api_memberships import MembershipViewSet
@@ -16,6 +17,10 @@ router.register("interviews", InterviewViewSet, basename="interview")
 router.register("referral-codes", ReferralCodeViewSet, basename="referral-code")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("outbox", OutboxMessageViewSet, basename="outbox-message")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("reports", WeeklyReportViewSet, basename="weekly-report")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("progress", ProgressViewSet, basename="progress")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

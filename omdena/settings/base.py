@@ -7,6 +7,7 @@ Development defaults are safe and local (SQLite, eager Celery, console email);
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -198,6 +199,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Onboarding steps whose time has come: rate limits over, invitations deferred to a new day, people who may
     # have joined the Slack workspace since; also the safety net for lost task messages.
     "onboarding-due-steps": {"task": "activity.tasks.run_due_onboarding_steps", "schedule": 300.0},
+    # Monday morning: leaders of active tasks whose report for last week is missing get one reminder.
+    "report-reminders": {
+        "task": "challenges.tasks.remind_missing_reports",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -241,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStatusEnum": "challenges.enums.ChallengeStatus",
         "RemovalReasonEnum": "collaborators.enums.RemovalReason",
         "MembershipStatusEnum": "collaborators.enums.MembershipStatus",
+        "TaskStatusEnum": "challenges.enums.TaskStatus",
+        "TaskCloseStatusEnum": [("done", "Done"), ("dropped", "Dropped")],
+        "MeetingKindEnum": "challenges.enums.MeetingKind",
     },
 }
 

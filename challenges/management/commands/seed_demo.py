@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from challenges import services
+from challenges.demo_tasks import seed_tasks
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Organisation, Tag
 from collaborators.demo import seed_applications, seed_interviews_and_seats
@@ -66,6 +67,7 @@ class Command(BaseCommand):
                 created += 1
         seed_applications(stdout=self.stdout)
         seed_interviews_and_seats(stdout=self.stdout)
+        seed_tasks(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new challenges)."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:

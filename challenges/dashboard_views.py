@@ -1,0 +1,139 @@
+"""The client progress dashboard of a challenge, its print view and its Markdown and CSV exports.
+
+Staff and users of the challenge's own organisation see it; everybody else gets 404, so that
+a client cannot even learn which other organisations' challenges exist.
+"""
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from omdena import permissions
+
+from .charts import BarChart, bar_chart
+from .dashboard_selectors import ClientProgress, client_progress
+from .models import Challenge
+
+CSV_HEADER = (
+    "Task",
+    "Week",
+    "Leaders",
+    "Summary",
+    "Progress",
+    "Insights",
+    "Blockers",
+    "Next steps",
+    "Submitted at (UTC)",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _challenge_for_client(request, slug: str) -> Challenge:
+    challenge = get_object_or_404(Challenge.objects.select_related("organisation"), slug=slug)
+    if not permissions.can_view_client_dashboard(request.user, challenge):
+        raise Http404
+    return challenge
+
+
+def activity_charts(progress: ClientProgress) -> list[BarChart]:
+    """One bar chart per weekly series; the GitHub and Slack ones are marked as not measured yet."""
+    labels = [str(row.week) for row in progress.activity]
+    week_label = _("Week {}")
+    series = [
+        ("pull-requests", _("Pull requests"), [row.pull_requests for row in progress.activity], False),
+        ("messages", _("Slack messages"), [row.messages for row in progress.activity], False),
+        (
+            "active-collaborators",
+            _("Active collaborators"),
+            [row.active_collaborators for row in progress.activity],
+            False,
+        ),
+        ("attendance", _("Meeting attendance"), [row.attendance for row in progress.activity], True),
+    ]
+    return [
+        bar_chart(key=key, title=title, labels=labels, values=values, describe_label=week_label, measured=measured)
+        for key, title, values, measured in series
+    ]
+
+
+@login_required
+@require_GET
+def progress_dashboard(request, slug):
+    challenge = _challenge_for_client(request, slug)
+    progress = client_progress(challenge=challenge)
+    return render(
+        request,
+        "challenges/dashboard/progress.html",
+        {
+            "challenge": challenge,
+            "progress": progress,
+            "charts": activity_charts(progress),
+            "print_view": request.GET.get("print") == "1",
+        },
+    )
+
+
+def _attachment(content: str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def progress_export_markdown(request, slug):
+    challenge = _challenge_for_client(request, slug)
+    progress = client_progress(challenge=challenge)
+    content = render_to_string(
+        "challenges/dashboard/export.md",
+        {
+            "challenge": challenge,
+            "progress": progress,
+            "exported_at": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    return _attachment(content, content_type="text/markdown; charset=utf-8", filename=f"{challenge.slug}-progress.md")
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula by prefixing a quote."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+@login_required
+@require_GET
+def progress_export_csv(request, slug):
+    challenge = _challenge_for_client(request, slug)
+    progress = client_progress(challenge=challenge)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for task in progress.tasks:
+        leaders = "; ".join(task.leader_names)
+        for report in task.reports:
+            submitted = report.submitted_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            writer.writerow(
+                [
+                    csv_safe(task.task.title),
+                    report.week,
+                    csv_safe(leaders),
+                    csv_safe(report.summary),
+                    csv_safe(report.progress),
+                    csv_safe(report.insights),
+                    csv_safe(report.blockers),
+                    csv_safe(report.next_steps),
+                    submitted,
+                ]
+            )
+    return _attachment(
+        buffer.getvalue(), content_type="text/csv; charset=utf-8", filename=f"{challenge.slug}-progress.csv"
+    )
