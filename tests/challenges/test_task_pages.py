@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,29 +19,10 @@ from challenges.task_services import (
     task_set_leader,
 )
 from collaborators.enums import MembershipRole, MembershipStatus
+from tests.challenges.conftest import START, WEEK_3_MONDAY  # fixtures in_week_3, challenge: conftest
 from tests.factories import ChallengeFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-START = dt.date(2026, 10, 5)
-WEEK_3_MONDAY = dt.datetime(2026, 10, 19, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def in_week_3():
-    with time_machine.travel(WEEK_3_MONDAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def challenge(client_organisation):
-    return ChallengeFactory(
-        title="Flood early warning",
-        slug="floods",
-        status=ChallengeStatus.RUNNING,
-        start_date=START,
-        organisation=client_organisation,
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_week_3")]
 
 
 @pytest.fixture
