@@ -1,7 +1,4 @@
-"""Onboarding and access revocation, one row per thing to do for a seat (a Slack channel, a GitHub repository...).
-
-Activity events, weekly scores and the do-ocracy policy come with the activity issue.
-"""
+"""Onboarding and access revocation, one row per thing to do for a seat (a Slack channel, a GitHub repository...)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

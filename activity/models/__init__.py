@@ -1,0 +1,43 @@
+from .events import (
+    ActivityEvent,
+    ActivitySource,
+    EventKind,
+    Excuse,
+    ExcuseStatus,
+    InactivityWarning,
+    ScoringPolicy,
+    SourceKind,
+    SyncStatus,
+    WarningStatus,
+    WeeklyScore,
+)
+from .onboarding import (
+    ATTENTION_STATES,
+    RETRYABLE_STATES,
+    RUNNABLE_STATES,
+    OnboardingDirection,
+    OnboardingKind,
+    OnboardingStatus,
+    OnboardingStep,
+)
+
+__all__ = [
+    "ATTENTION_STATES",
+    "RETRYABLE_STATES",
+    "RUNNABLE_STATES",
+    "ActivityEvent",
+    "ActivitySource",
+    "EventKind",
+    "Excuse",
+    "ExcuseStatus",
+    "InactivityWarning",
+    "OnboardingDirection",
+    "OnboardingKind",
+    "OnboardingStatus",
+    "OnboardingStep",
+    "ScoringPolicy",
+    "SourceKind",
+    "SyncStatus",
+    "WarningStatus",
+    "WeeklyScore",
+]
