@@ -52,3 +52,94 @@ def run_due_onboarding_steps() -> int:
     for step_id in ids:
         run_onboarding_step.delay(step_id)
     return len(ids)
+
+
+# Weekly do-ocracy: scoring and the policy. The services in `activity.doocracy` do the work.
+
+
+@shared_task(acks_late=True)
+def score_and_police_week(challenge_id: int, week: str) -> dict:
+    """Score one finished ISO week of one challenge and apply the policy; safe to run twice."""
+    from dataclasses import asdict
+
+    from challenges.models import Challenge
+
+    from .doocracy import policy_run
+
+    challenge = Challenge.objects.get(pk=challenge_id)
+    return asdict(policy_run(challenge=challenge, week=week))
+
+
+@shared_task(acks_late=True)
+def weekly_doocracy() -> int:
+    """Beat, Monday morning: score and police the week that just ended, one task per running challenge."""
+    from challenges.enums import ChallengeStatus
+    from challenges.models import Challenge
+    from omdena.weeks import last_finished_week
+
+    week = last_finished_week(timezone.now())
+    ids = list(Challenge.objects.filter(status=ChallengeStatus.RUNNING).values_list("id", flat=True))
+    for challenge_id in ids:
+        score_and_police_week.delay(challenge_id, week)
+    return len(ids)
+
+
+# -- activity ingestion: thin tasks over `activity.ingestion` ------------------------------------------------------
+
+# Sources of one challenge start this many seconds apart: a challenge's repositories and channels never burst
+# (GitHub's secondary limits punish concurrency; Slack's Tier 3 bucket is shared by every channel of the workspace).
+SOURCE_SPACING_SECONDS = 5
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientError,),  # 5xx and network errors only; rate limits reschedule, refusals are recorded
+    max_retries=MAX_TRANSIENT_RETRIES,
+    retry_backoff=30,
+    retry_backoff_max=600,
+)
+def sync_source(self, source_id: int) -> str:
+    """Sync one source from its cursor; a rate limit brings the task back at the provider's time."""
+    from .ingestion import source_sync
+    from .integrations import RateLimited
+
+    try:
+        source = source_sync(source_id=source_id)
+    except RateLimited as error:
+        # Eager runs ignore the ETA and would loop at once; long waits outlive the broker's visibility timeout.
+        # Both are left to the beat, which picks the source up when its next_attempt_at is due.
+        if not self.request.is_eager and error.retry_at - timezone.now() <= LONGEST_ETA:
+            self.apply_async(args=[source_id], eta=error.retry_at)
+        return "rate_limited"
+    except TransientError:
+        if not self.request.is_eager:
+            raise  # autoretry with backoff; past the last retry the beat tries again (next_attempt_at)
+        if self.request.retries >= self.max_retries:
+            return "failed"
+        return self.apply(args=[source_id], retries=self.request.retries + 1).result
+    return source.status
+
+
+@shared_task(acks_late=True)
+def sync_challenge(challenge_id: int) -> int:
+    """Staff's "sync now" for one challenge: its sources, queued a few seconds apart."""
+    from challenges.models import Challenge
+
+    from .ingestion import challenge_sources_ensure
+
+    sources = challenge_sources_ensure(challenge=Challenge.objects.get(pk=challenge_id))
+    for index, source in enumerate(sources):
+        sync_source.apply_async(args=[source.pk], countdown=index * SOURCE_SPACING_SECONDS)
+    return len(sources)
+
+
+@shared_task(acks_late=True)
+def sync_due_sources() -> int:
+    """Beat, every 15 minutes: retries that are due, and weekly syncs at each challenge's own minute."""
+    from .ingestion import due_source_ids
+
+    ids = due_source_ids()
+    for index, source_id in enumerate(ids):
+        sync_source.apply_async(args=[source_id], countdown=index * SOURCE_SPACING_SECONDS)
+    return len(ids)

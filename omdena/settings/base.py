@@ -204,6 +204,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "challenges.tasks.remind_missing_reports",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    # Activity syncs, every 15 minutes: sources whose retry is due (a rate limit over, a failure) and the weekly
+    # syncs, each running challenge at its own minute of Monday 00:00-04:00 UTC (a hash of its id), so hundreds
+    # of challenges never start at one tick (GitHub secondary limits, Slack's per-workspace buckets).
+    "activity-sync-due-sources": {"task": "activity.tasks.sync_due_sources", "schedule": 900.0},
+    # Monday 06:00 UTC: score and police the ISO week that ended at midnight UTC. Two hours after the last weekly
+    # sync slot (00:00-04:00 above), so that week's GitHub and Slack events are stored; early enough that a warned
+    # member keeps almost the whole new week to become active again before the removal date next Monday.
+    "weekly-doocracy": {
+        "task": "activity.tasks.weekly_doocracy",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
 }
 
 REST_FRAMEWORK = {
