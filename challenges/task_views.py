@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activity.models import WeeklyScore
+from activity.score_display import WeekCell, scored_weeks, week_cells
 from audit.models import AuditEntry
 from collaborators.models import Membership
 from omdena import permissions
@@ -45,8 +47,8 @@ from .task_services import (
 
 STATUS_ORDER = (TaskStatus.ACTIVE, TaskStatus.PROPOSED, TaskStatus.DONE, TaskStatus.DROPPED, TaskStatus.DECLINED)
 DECISIONS = {"approve": task_approve, "decline": task_decline}
-# How many past weeks the leader's members table shows; the numbers arrive with the activity sync.
-ACTIVITY_WEEKS = 2
+# How many past weeks of each member's score the leader's members table shows.
+ACTIVITY_WEEKS = 3
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,22 @@ def task_detail(request, slug, pk):
         leader_form = LeaderForm(seats=seats)
     week = challenge.week()
     report_week = min(max(week.number, 1), week.total) if week else 1
+    activity_weeks = _activity_weeks(challenge) if can_lead else []
+    if activity_weeks:
+        # One query for every member's recent scores, whatever the size of the team.
+        scores = {
+            (score.membership_id, score.week): score
+            for score in WeeklyScore.objects.filter(
+                membership_id__in=[m.membership_id for m in members], week__in=activity_weeks
+            )
+        }
+        for member in members:
+            own = {
+                week: scores[(member.membership_id, week)]
+                for week in activity_weeks
+                if (member.membership_id, week) in scores
+            }
+            member.recent_weeks = week_cells(challenge, own, activity_weeks)
     return render(
         request,
         "challenges/tasks/task_detail.html",
@@ -222,17 +240,15 @@ def task_detail(request, slug, pk):
             "leader_form": leader_form,
             "week": week,
             "report_week": report_week,
-            "activity_weeks": _activity_weeks(week),
+            "activity_weeks": [WeekCell(week=w, score=None, first_week=False) for w in activity_weeks],
         },
     )
 
 
-def _activity_weeks(week) -> list[int]:
-    """The last finished weeks, newest first, for the leader's members table."""
-    if week is None:
-        return []
-    last = min(week.number - 1, week.total)
-    return list(range(last, max(last - ACTIVITY_WEEKS, 0), -1))
+def _activity_weeks(challenge: Challenge) -> list[str]:
+    """The challenge's last finished ISO weeks, newest first, for the leader's members table."""
+    weeks = scored_weeks(challenge, today=timezone.localdate(timezone=dt.UTC))
+    return weeks[: -ACTIVITY_WEEKS - 1 : -1]
 
 
 @login_required

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/onboarding/", include("activity.staff_urls")),
     path("staff/", include("collaborators.staff_urls")),
     path("referrals/", include("referrals.urls")),
+    path("", include("activity.urls")),
     path("", include("collaborators.urls")),
     path("", include("challenges.dashboard_urls")),
     path("", include("challenges.task_urls")),

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from activity.api import ExcuseViewSet, WarningViewSet, WeeklyScoreViewSet
 from challenges.api import ChallengeViewSet, OrganisationViewSet
 from challenges.api_tasks import MeetingViewSet, ProgressViewSet, TaskViewSet, WeeklyReportViewSet
 from collaborators.api import ApplicationViewSet, MeView
@@ -21,6 +22,9 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("reports", WeeklyReportViewSet, basename="weekly-report")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("progress", ProgressViewSet, basename="progress")
+router.register("weekly-scores", WeeklyScoreViewSet, basename="weekly-score")
+router.register("excuses", ExcuseViewSet, basename="excuse")
+router.register("warnings", WarningViewSet, basename="warning")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -203,13 +203,22 @@ def test_staff_close_a_task_as_done(client, task, staff):
     assert task.status == TaskStatus.DONE
 
 
-def test_the_leader_sees_placeholder_activity_clearly_labelled(client, task, leader):
+def test_the_leader_sees_each_members_points_of_the_last_weeks(client, task, leader, member):
+    from activity.models import WeeklyScore
+
+    WeeklyScore.objects.create(
+        membership=member,
+        week="2026-W42",
+        points=33,
+        active=True,
+        breakdown={"pr_opened": {"count": 2, "points": 20}, "message": {"count": 8, "points": 8}},
+    )
     client.force_login(leader.person)
 
     html = client.get(_url("task_detail", task)).content.decode()
 
-    assert "Week 2 activity" in html
-    assert "Activity scores arrive with the activity sync (not yet measured)." in html
+    assert "<strong>33</strong>" in html
+    assert "2 PRs, 8 messages" in html
 
 
 # --- The report form --------------------------------------------------------------------------------------
