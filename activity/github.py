@@ -18,6 +18,7 @@ API documentation relied on:
 """
 
 import datetime as dt
+import json
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ __all__ = [
     "get_user",
     "list_pull_requests_updated_since",
     "list_reviews",
+    "pull_requests_changed",
     "remove_repository_collaborator",
     "remove_team_member",
 ]
@@ -257,6 +259,29 @@ def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) ->
                 )
             )
     return found
+
+
+def pull_requests_changed(repo_full_name: str, etag: str) -> tuple[bool, str]:
+    """Ask with `If-None-Match` whether the first page of the pull-request list changed since `etag`.
+
+    Answers (changed, etag). A 304 costs nothing against the hourly limit; since the list is sorted by `updated`,
+    any new or updated pull request changes the first page. PyGithub cannot send a conditional request on a
+    paginated list, so this is one raw call through its requester (same base URL, token and error handling).
+    """
+    path = f"/repos/{repo_full_name}/pulls"
+    parameters = {"state": "all", "sort": "updated", "direction": "desc", "per_page": PAGE_SIZE}
+    headers = {"If-None-Match": etag} if etag else {}
+    with _calling_github():
+        status, response_headers, body = _client().requester.requestJson("GET", path, parameters, headers)
+        if status == 304:
+            return False, etag
+        if status >= 400:  # the same exception PyGithub raises, so rate limits and 5xx are handled as everywhere
+            try:
+                data = json.loads(body) if body else None
+            except ValueError:
+                data = body
+            raise github.GithubException(status, data, response_headers)
+    return True, _header(response_headers, "etag") or ""
 
 
 def list_reviews(repo_full_name: str, number: int) -> list[Review]:

@@ -87,7 +87,8 @@ def source_cursor_reset(*, source: ActivitySource, since: dt.datetime) -> Activi
     source.cursor = since
     source.resume_state = {}
     source.next_attempt_at = None
-    source.save(update_fields=["cursor", "resume_state", "next_attempt_at"])
+    source.etag = ""  # the next listing must really read back to `since`, not answer "unchanged"
+    source.save(update_fields=["cursor", "resume_state", "next_attempt_at", "etag"])
     return source
 
 
@@ -158,6 +159,7 @@ class _Run:
         self.events_before = ActivityEvent.objects.filter(source_key=self.key).count()
         self._held: list[ActivityEvent] = []
         self._held_state: dict[str, Any] | None = None
+        self.etag: str | None = None  # set by a conditional GitHub request; stored when the run completes
 
     def hold(self, events: list[ActivityEvent]) -> None:
         """Write what was held before, then hold these events with the state that includes them."""
@@ -187,7 +189,9 @@ class _Run:
             source.last_error = ""
             source.last_run_events = self._events_added()
             source.last_run_requests = self.requests
-            source.save(update_fields=[*self._fields, "cursor", "last_success_at"])
+            if self.etag is not None:
+                source.etag = self.etag
+            source.save(update_fields=[*self._fields, "cursor", "last_success_at", "etag"])
 
     def stop(
         self,
@@ -250,6 +254,13 @@ def _error_text(error: BaseException) -> str:
 def _sync_github(run: _Run) -> None:
     """Pull requests updated since the cursor (one list request when nothing changed), then their reviews."""
     repo, since = run.source.identifier, run.since
+    if "reviewed" not in run.state:
+        # A fresh run after a complete one: a conditional request first (304: nothing changed, and free).
+        run.requests += 1
+        changed, run.etag = github.pull_requests_changed(repo, run.source.etag)
+        if not changed:
+            run.finish()
+            return
     run.requests += 1
     pulls = github.list_pull_requests_updated_since(repo, since)
     run.requests += len(pulls) // GITHUB_PAGE_SIZE  # the list stops at the first older PR: one page per 100

@@ -28,6 +28,8 @@ class ActivitySource(models.Model):
     cursor = models.DateTimeField(_("synced up to"), null=True, blank=True)
     # Where an interrupted sync resumes (e.g. Slack's next_cursor, a GitHub page): empty when none.
     resume_state = models.JSONField(_("resume state"), default=dict, blank=True)
+    # The ETag of the last complete listing: an unchanged repository then costs one free 304.
+    etag = models.CharField(_("ETag"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER)
     last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)

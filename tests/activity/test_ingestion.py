@@ -161,9 +161,9 @@ def test_pull_requests_and_reviews_become_events_matched_by_id_then_login(challe
         NOW,
         {},
     )
-    # One list page and one reviews call for each of the three updated pull requests.
+    # The conditional request (no ETag yet: a full answer), one list page, one reviews call per updated PR.
     assert source.last_run_events == 6
-    assert source.last_run_requests == 4
+    assert source.last_run_requests == 5
 
 
 def test_a_rerun_adds_nothing_and_an_unchanged_repository_costs_one_request(
@@ -501,14 +501,14 @@ def test_sync_activity_prints_progress_and_totals(challenge, people, pulls, work
 
     lines = out.getvalue().splitlines()
     assert lines == [
-        "[##########..........] 1/2 floods GitHub repository OmdenaAI/floods: ok, 6 new event(s), 4 request(s)",
+        "[##########..........] 1/2 floods GitHub repository OmdenaAI/floods: ok, 6 new event(s), 5 request(s)",
         "[####################] 2/2 floods Slack channel C0FLOODS1: ok, 3 new event(s), 1 request(s)",
-        "Done: 2 source(s), 9 new event(s), 5 request(s); 2 ok, 0 rate limited, 0 failed.",
+        "Done: 2 source(s), 9 new event(s), 6 request(s); 2 ok, 0 rate limited, 0 failed.",
     ]
 
     clock.shift(dt.timedelta(days=7))
     out = StringIO()
-    call_command("sync_activity", stdout=out)  # every running challenge; nothing new
+    call_command("sync_activity", stdout=out)  # every running challenge; nothing new: a free 304 and one history call
     assert out.getvalue().splitlines()[-1] == (
         "Done: 2 source(s), 0 new event(s), 2 request(s); 2 ok, 0 rate limited, 0 failed."
     )
@@ -592,3 +592,27 @@ def test_the_beat_queues_each_challenge_at_its_own_minute_once(db, clock):
     assert set(ingestion.due_source_ids(now=after_both)) == second_ids
     # A queued task that never ran (a lost message) is queued again an hour later.
     assert set(ingestion.due_source_ids(now=after_both + ingestion.REQUEUE_AFTER)) == second_ids
+
+
+def test_an_unchanged_repository_is_one_free_304_and_a_changed_one_is_read(fake_github, clock):
+    """GitHub's conditional requests: a 304 does not count against the hourly limit (DESIGN.md)."""
+    challenge = ChallengeFactory(
+        status=ChallengeStatus.RUNNING, start_date=dt.date(2026, 11, 2), github_repositories=["OmdenaAI/etag"]
+    )
+    fake_github.add_user("octocat", id=583231)
+    fake_github.add_repo("OmdenaAI/etag")
+    fake_github.add_pull("OmdenaAI/etag", author="octocat", updated_at=dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC))
+    [source] = ingestion.challenge_sources_ensure(challenge=challenge)
+    ingestion.source_sync(source_id=source.pk)
+    source.refresh_from_db()
+    assert source.etag
+    remaining = fake_github.rate_remaining
+
+    source = ingestion.source_sync(source_id=source.pk)
+
+    assert (source.status, source.last_run_requests, source.last_run_events) == ("ok", 1, 0)
+    assert fake_github.rate_remaining == remaining  # the 304 was free
+
+    fake_github.add_pull("OmdenaAI/etag", author="octocat", updated_at=NOW)
+    source = ingestion.source_sync(source_id=source.pk)
+    assert source.last_run_events == 1
