@@ -55,7 +55,7 @@ fakes: install ## Run only the fake GitHub (:8201) and Slack (:8202) servers, in
 	$(PY) scripts/fake_services.py
 
 worker: install ## Run a Celery worker (needs Redis; set CELERY_TASK_ALWAYS_EAGER=false)
-	$(VENV)/bin/celery -A omdena worker --loglevel=INFO
+	$(VENV)/bin/celery -A omdena worker --loglevel=INFO --queues=default,integrations
 
 beat: install ## Run Celery beat, the weekly schedule
 	$(VENV)/bin/celery -A omdena beat --loglevel=INFO

@@ -191,6 +191,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# One paced queue per token (DESIGN.md, rate limits): every call to GitHub or Slack runs on the "integrations"
+# queue, which production consumes with one worker process (docker-compose `worker-integrations`,
+# concurrency 1) and a per-task rate limit, so syncs and invitations queue up instead of bursting.
+CELERY_TASK_ROUTES = {
+    "activity.tasks.sync_source": {"queue": "integrations"},
+    "activity.tasks.run_onboarding_step": {"queue": "integrations"},
+    "notifications.tasks.send_outbox_message": {"queue": "default"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ANNOTATIONS = {
+    "activity.tasks.sync_source": {"rate_limit": env("SYNC_RATE_LIMIT", default="30/m")},
+    "activity.tasks.run_onboarding_step": {"rate_limit": env("ONBOARDING_RATE_LIMIT", default="30/m")},
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Retry outbox messages whose next attempt is due (email or Slack was down, or rate limited).
     "outbox-send-due": {"task": "notifications.tasks.send_due_outbox", "schedule": 300.0},

@@ -64,6 +64,7 @@ def worker(fake_github, fake_slack):
             "--pool=solo",
             "--loglevel=WARNING",
             "--without-heartbeat",
+            "--queues=default,integrations",  # both queues of settings.CELERY_TASK_ROUTES
         ],
         cwd=ROOT,
         env=env,
