@@ -334,3 +334,34 @@ def test_the_beat_task_polices_last_week_of_every_running_challenge(challenge, c
 
     assert WeeklyScore.objects.get(membership=quiet).week == W46
     assert status_of(quiet) == MembershipStatus.WARNED
+
+
+def test_a_confirmed_removal_takes_slack_and_github_access_away(
+    fake_slack, fake_github, staff, django_capture_on_commit_callbacks
+):
+    """Journey 6: staff confirm a proposed removal; the person leaves the channel and the repository."""
+    from activity.models import InactivityWarning, WarningStatus
+    from tests.factories import ChallengeFactory, MembershipFactory
+
+    fake_slack.add_user("U0GONE1", email="gone@example.org")
+    fake_slack.add_channel("C0FLOODS1", members=("U0GONE1",))
+    fake_github.add_user("gone-dev", id=4242)
+    fake_github.add_repo("OmdenaAI/floods", collaborators=("gone-dev",))
+    challenge = ChallengeFactory(
+        status="running", slack_channel_ids=["C0FLOODS1"], github_repositories=["OmdenaAI/floods"]
+    )
+    person = UserFactory(email="gone@example.org", slack_user_id="U0GONE1", github_username="gone-dev")
+    membership = MembershipFactory(person=person, challenge=challenge, status=MembershipStatus.WARNED)
+    warning = InactivityWarning.objects.create(
+        membership=membership,
+        week="2026-W46",
+        removal_due_on=dt.date(2026, 11, 23),
+        status=WarningStatus.REMOVAL_PROPOSED,
+    )
+
+    assert "U0GONE1" in fake_slack.members("C0FLOODS1") and "gone-dev" in fake_github.collaborators("OmdenaAI/floods")
+    with django_capture_on_commit_callbacks(execute=True):
+        removal_confirm(warning=warning, by=staff)
+
+    assert "U0GONE1" not in fake_slack.members("C0FLOODS1")
+    assert "gone-dev" not in fake_github.collaborators("OmdenaAI/floods")
