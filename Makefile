@@ -39,6 +39,7 @@ run: install ## Install, start the fake GitHub/Slack, migrate, load demo data, s
 	trap 'kill $$(cat .fake_services.pid) 2>/dev/null; rm -f .fake_services.pid' EXIT INT TERM; \
 	sleep 1; \
 	$(MANAGE) migrate --noinput && $(MANAGE) seed_demo && \
+	$(MANAGE) sync_activity > /dev/null && $(MANAGE) score_week && \
 	echo "Serving on http://$(HOST):$(PORT)/ (fake GitHub on :8201, fake Slack on :8202). Ctrl-C stops all." && \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
