@@ -20,7 +20,6 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import importlib.util  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import string  # noqa: E402
@@ -33,14 +32,11 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from psycopg import sql  # noqa: E402
 
+from bench.pg import copy_rows, explain, machine, prepare_database  # noqa: E402
 from challenges.enums import ChallengeStatus  # noqa: E402
 from challenges.models import Challenge, Organisation  # noqa: E402
 from collaborators.filters import ApplicationFilter  # noqa: E402
@@ -72,40 +68,11 @@ A = "collaborators_application"
 # --- database and data ---------------------------------------------------------------------------
 
 
-def server_connection():
-    db = settings.DATABASES["default"]
-    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
-    return psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
-
-
-def prepare_database(*, fresh: bool) -> None:
-    name = settings.DATABASES["default"]["NAME"]
-    with server_connection() as server:
-        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            connection.close()
-            server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-    call_command("migrate", verbosity=0)
-
-
 def loaded() -> bool:
     return (
         Challenge.objects.filter(slug__startswith="bench-").count() == CHALLENGES
         and Application.objects.count() == APPLICATIONS
     )
-
-
-def copy_rows(table: str, columns: list[str], rows) -> None:
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def ids(table: str, where: str = "") -> list[int]:
@@ -375,12 +342,6 @@ POSITIONS_WINDOW_SQL = f"""
 """
 
 
-def explain(query: str, params=None) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) " + query, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
 def scan_kind(plan: list[str]) -> str:
     text = "\n".join(plan)
     for kind in ("Index Only Scan", "Index Scan", "Bitmap Heap Scan", "Seq Scan"):
@@ -544,21 +505,6 @@ def main() -> None:
     raw_plan = explain(POSITION_SQL, position_params)
 
     print_report(rows, orm_plan, raw_plan, orm_position_sql, page_note, sizes, waiting_count)
-
-
-def machine() -> list[str]:
-    memory = ""
-    meminfo = pathlib.Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return [
-        f"- CPU: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), memory {memory}",
-        f"- PostgreSQL {server}, Python {platform.python_version()}, Django {django.get_version()}",
-    ]
 
 
 def print_report(rows, orm_plan, raw_plan, orm_position_sql, page_note, sizes, waiting_count) -> None:

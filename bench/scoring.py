@@ -21,7 +21,6 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
@@ -35,16 +34,13 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from psycopg import sql  # noqa: E402
 
 from activity import ingestion  # noqa: E402
 from activity.models import ActivityEvent, SourceKind, WeeklyScore  # noqa: E402
 from activity.scoring import event_counts, week_score  # noqa: E402
+from bench.pg import copy_rows, explain, machine, prepare_database  # noqa: E402
 from challenges.enums import ChallengeStatus  # noqa: E402
 from challenges.models import Challenge, Organisation  # noqa: E402
 from collaborators.models import Membership, User  # noqa: E402
@@ -87,41 +83,12 @@ SYNC_AUTHORS = 20
 # --- database and data ---------------------------------------------------------------------------
 
 
-def server_connection():
-    db = settings.DATABASES["default"]
-    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
-    return psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
-
-
-def prepare_database(*, fresh: bool) -> None:
-    name = settings.DATABASES["default"]["NAME"]
-    with server_connection() as server:
-        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            connection.close()
-            server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-    call_command("migrate", verbosity=0)
-
-
 def loaded() -> bool:
     return (
         Challenge.objects.filter(slug__startswith="bench-challenge-").count() == CHALLENGES
         and Membership.objects.filter(challenge__slug__startswith="bench-challenge-").count() == MEMBERSHIPS
         and ActivityEvent.objects.filter(challenge__slug__startswith="bench-challenge-").count() == EVENTS
     )
-
-
-def copy_rows(table: str, columns: list[str], rows) -> None:
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def utc(day: dt.date) -> dt.datetime:
@@ -321,12 +288,6 @@ def raw_counts(challenge_ids: list[int]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(RAW_COUNTS_SQL, {"challenges": challenge_ids, "start": start, "end": end})
         return cursor.fetchall()
-
-
-def explain(query: str, params=None) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) " + query, params)
-        return [row[0] for row in cursor.fetchall()]
 
 
 def scans(plan: list[str]) -> str:
@@ -563,21 +524,6 @@ def sync_rows(rng: random.Random) -> tuple[list, list[str]]:
 
 
 # --- report ---------------------------------------------------------------------------------------
-
-
-def machine() -> list[str]:
-    memory = ""
-    meminfo = pathlib.Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return [
-        f"- CPU: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), memory {memory}",
-        f"- PostgreSQL {server}, Python {platform.python_version()}, Django {django.get_version()}",
-    ]
 
 
 def data_facts() -> list[str]:
