@@ -1,20 +1,14 @@
 """Applying is throttled per IP and per user (bots, and people double-clicking a slow form)."""
 
-from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from omdena.ratelimit import request_allowed
+from omdena.ratelimit import scope_allowed, scoped_rate
 
-WINDOW_SECONDS = 3600
-
-
-def _limit() -> int:
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["application_submit"]
-    return int(rate.split("/")[0])
+SCOPE = "application_submit"
 
 
 def application_submit_allowed(request) -> bool:
-    return request_allowed(request, scope="application-submit", limit=_limit(), window_seconds=WINDOW_SECONDS)
+    return scope_allowed(request, scope=SCOPE)
 
 
 class ApplicationSubmitThrottle(BaseThrottle):
@@ -26,4 +20,4 @@ class ApplicationSubmitThrottle(BaseThrottle):
         return application_submit_allowed(request)
 
     def wait(self):
-        return WINDOW_SECONDS
+        return scoped_rate(SCOPE)[1]

@@ -1,6 +1,8 @@
 """Fixed-window counters in the cache, for the throttles the pages and the API share."""
 
+from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
 
 
 def client_ip(request) -> str:
@@ -27,3 +29,16 @@ def request_allowed(request, *, scope: str, limit: int, window_seconds: int) -> 
         keys.append(f"rl:{scope}:user:{user.pk}")
     results = [hit(key=key, limit=limit, window_seconds=window_seconds) for key in keys]
     return all(results)
+
+
+def scoped_rate(scope: str) -> tuple[int, int]:
+    """(limit, window in seconds) of a rate in DEFAULT_THROTTLE_RATES, e.g. "10/minute" -> (10, 60)."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
+    limit, window = SimpleRateThrottle.parse_rate(None, rate)
+    return limit, window
+
+
+def scope_allowed(request, *, scope: str) -> bool:
+    """One hit on a named rate of DEFAULT_THROTTLE_RATES, per IP and per user; the pages and the API share it."""
+    limit, window = scoped_rate(scope)
+    return request_allowed(request, scope=scope, limit=limit, window_seconds=window)

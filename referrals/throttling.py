@@ -3,22 +3,16 @@
 One counter pair in the cache serves the landing page, the application form and the API.
 """
 
-from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from omdena.ratelimit import request_allowed
+from omdena.ratelimit import scope_allowed, scoped_rate
 
-WINDOW_SECONDS = 60
-
-
-def _limit() -> int:
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["referral_check"]
-    return int(rate.split("/")[0])
+SCOPE = "referral_check"
 
 
 def referral_check_allowed(request) -> bool:
-    """Count one code check for this IP and this user; False once either is over the limit a minute."""
-    return request_allowed(request, scope="referral-check", limit=_limit(), window_seconds=WINDOW_SECONDS)
+    """Count one code check for this IP and this user; False once either is over the limit."""
+    return scope_allowed(request, scope=SCOPE)
 
 
 class ReferralCheckThrottle(BaseThrottle):
@@ -28,4 +22,4 @@ class ReferralCheckThrottle(BaseThrottle):
         return referral_check_allowed(request)
 
     def wait(self):
-        return WINDOW_SECONDS
+        return scoped_rate(SCOPE)[1]
