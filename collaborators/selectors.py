@@ -22,7 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -42,8 +42,8 @@ class _Row(Func):
     output_field = IntegerField()
 
 
-def _ahead_q(*, challenge, status, priority, submitted_at, pk) -> Q:
-    """Rows ahead in the queue order (priority, submitted_at, id), within one challenge and state.
+def _queue_order_q(*, priority, submitted_at, pk, behind: bool = False) -> Q:
+    """Rows ahead of (or with `behind`, after) a place in the queue order (priority, submitted_at, id).
 
     The arguments are values or OuterRefs, so the same rule serves one position and a page of them.
     """
@@ -51,11 +51,18 @@ def _ahead_q(*, challenge, status, priority, submitted_at, pk) -> Q:
     def value(item, field):
         return item if isinstance(item, OuterRef | F) else Value(item, output_field=field)
 
-    ahead = LessThan(
-        _Row(F("priority"), F("submitted_at"), F("id")),
-        _Row(value(priority, IntegerField()), value(submitted_at, DateTimeField()), value(pk, IntegerField())),
+    compare = GreaterThan if behind else LessThan
+    return Q(
+        compare(
+            _Row(F("priority"), F("submitted_at"), F("id")),
+            _Row(value(priority, IntegerField()), value(submitted_at, DateTimeField()), value(pk, IntegerField())),
+        )
     )
-    return Q(challenge=challenge, status=status) & Q(ahead)
+
+
+def _ahead_q(*, challenge, status, priority, submitted_at, pk) -> Q:
+    """Rows ahead in the queue, within one challenge and state."""
+    return Q(challenge=challenge, status=status) & _queue_order_q(priority=priority, submitted_at=submitted_at, pk=pk)
 
 
 def queue_position(*, application: Application) -> int | None:
@@ -97,6 +104,22 @@ def with_queue_position(queryset: QuerySet[Application]) -> QuerySet[Application
             output_field=IntegerField(),
         )
     )
+
+
+def next_in_queue(*, challenge_id: int, after: Application | None = None) -> Application | None:
+    """The next application of a challenge still waiting for a first review, in queue order (after `after`)."""
+    waiting = (
+        Application.objects.filter(challenge_id=challenge_id, status=ApplicationStatus.SUBMITTED)
+        .select_related("person")
+        .order_by(*QUEUE_ORDER)
+    )
+    if after is not None and after.status == ApplicationStatus.SUBMITTED:
+        waiting = waiting.filter(
+            _queue_order_q(priority=after.priority, submitted_at=after.submitted_at, pk=after.pk, behind=True)
+        )
+    elif after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.first()
 
 
 def review_pace(*, challenge: Challenge | int, now: dt.datetime | None = None) -> float:

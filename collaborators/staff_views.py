@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +34,7 @@ from .enums import OPEN_APPLICATION_STATES, TRANSFERABLE_STATES, ApplicationStat
 from .filters import SORT_CHOICES, ApplicationFilter
 from .forms_staff import REVIEW_ACTION_LABELS, BulkReviewForm, ReviewActionForm, ReviewScoreForm, TransferForm
 from .models import Application, Membership
-from .selectors import QUEUE_ORDER, cohort_mix, person_history, queue_for_staff, queue_position
+from .selectors import QUEUE_ORDER, cohort_mix, next_in_queue, person_history, queue_for_staff, queue_position
 from .services.applications import (
     REVIEW_ACTION_TARGETS,
     REVIEW_ACTIONS,
@@ -211,24 +211,6 @@ def _mix_panel(challenge: Challenge, *, top_countries: int = 8) -> MixPanel:
     )
 
 
-def _next_in_queue(*, challenge_id: int, after: Application | None = None) -> Application | None:
-    """The next application of a challenge still waiting for a first review, in queue order."""
-    waiting = (
-        Application.objects.filter(challenge_id=challenge_id, status=ApplicationStatus.SUBMITTED)
-        .select_related("person")
-        .order_by(*QUEUE_ORDER)
-    )
-    if after is not None and after.status == ApplicationStatus.SUBMITTED:
-        waiting = waiting.filter(
-            Q(priority__gt=after.priority)
-            | Q(priority=after.priority, submitted_at__gt=after.submitted_at)
-            | Q(priority=after.priority, submitted_at=after.submitted_at, pk__gt=after.pk)
-        )
-    elif after is not None:
-        waiting = waiting.exclude(pk=after.pk)
-    return waiting.first()
-
-
 @staff_only
 def queue(request):
     """The review queue: filters in the URL, 50 rows a page, a constant number of queries per page."""
@@ -267,7 +249,7 @@ def queue(request):
             "challenge": challenge,
             "status_summary": _status_summary(cleaned.get("status")),
             "mix": _mix_panel(challenge, top_countries=5) if challenge else None,
-            "next_application": _next_in_queue(challenge_id=challenge.pk) if challenge else None,
+            "next_application": next_in_queue(challenge_id=challenge.pk) if challenge else None,
         },
     )
 
@@ -433,7 +415,7 @@ def _detail_context(request, application: Application, *, score_form: ReviewScor
         "transfer_form": (TransferForm(application=application) if application.status in TRANSFERABLE_STATES else None),
         "audit": audit,
         "mix": _mix_panel(application.challenge),
-        "next_application": _next_in_queue(challenge_id=application.challenge_id, after=application),
+        "next_application": next_in_queue(challenge_id=application.challenge_id, after=application),
         "queue_url": _queue_url(f"challenge={application.challenge.slug}"),
     }
 
