@@ -21,6 +21,7 @@ from collaborators.models import Membership
 from omdena import permissions
 
 from .api import ChallengeWeekSerializer
+from .dashboard_selectors import github_slack_activity
 from .enums import MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
 from .task_services import (
@@ -41,8 +42,8 @@ from .task_services import (
 # Tasks that count as the challenge's work in the progress summary (approved, whatever became of them since).
 WORKING_STATES = (TaskStatus.ACTIVE, TaskStatus.DONE)
 ACTIVITY_NOTE = (
-    "pull_requests, messages and active_collaborators come from the GitHub and Slack activity sync "
-    "(a later issue); they are null until it runs."
+    "pull_requests, messages and active_collaborators come from the GitHub and Slack activity sync; "
+    "they are null until a source of the challenge has synced."
 )
 
 
@@ -565,6 +566,7 @@ def progress_summary(*, challenge: Challenge) -> dict:
     )
     meetings = {row[0]: row[1:] for row in meeting_rows}
     active_members = challenge.memberships.filter(status__in=SEAT_STATES).count()
+    measured = github_slack_activity(challenge=challenge, weeks=weeks_so_far) or {}
     return {
         "challenge": challenge.slug,
         "title": challenge.title,
@@ -588,9 +590,9 @@ def progress_summary(*, challenge: Challenge) -> dict:
                 "tasks_active": working,
                 "meetings": meetings.get(number, (0, 0))[0],
                 "attendance": meetings.get(number, (0, 0))[1],
-                "pull_requests": None,
-                "messages": None,
-                "active_collaborators": None,
+                "pull_requests": measured[number][0] if measured else None,
+                "messages": measured[number][1] if measured else None,
+                "active_collaborators": measured[number][2] if measured else None,
             }
             for number in range(1, weeks_so_far + 1)
         ],

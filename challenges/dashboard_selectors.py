@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -84,7 +84,7 @@ class ClientProgress:
     countries: list[Tally]
     experience_levels: list[Tally]
     activity: list[WeekActivity]
-    # GitHub and Slack numbers come from the activity sync, which is not connected yet.
+    # GitHub and Slack numbers come from the activity sync: measured once a source of the challenge has synced.
     activity_measured: bool = False
     reports_total: int = field(init=False)
 
@@ -130,6 +130,59 @@ def _tallies(values: Counter, *, labels: dict[str, str], missing: str) -> list[T
     """Most common first, then by label; an empty value is counted as `missing`."""
     rows = [Tally(key=key or "none", label=labels.get(key, key) or missing, count=n) for key, n in values.items()]
     return sorted(rows, key=lambda row: (-row.count, row.label))
+
+
+def with_activity_synced(queryset):
+    """Annotate whether any GitHub or Slack source of each challenge has completed a sync."""
+    from activity.models import ActivitySource
+
+    synced = ActivitySource.objects.filter(challenge=OuterRef("pk"), last_success_at__isnull=False)
+    return queryset.annotate(activity_synced=Exists(synced))
+
+
+def github_slack_activity(*, challenge: Challenge, weeks: int) -> dict[int, tuple[int, int, int]] | None:
+    """Per challenge week 1..`weeks`: (pull requests opened, Slack messages and replies, active collaborators).
+
+    None while no GitHub or Slack source of the challenge has completed a sync (nothing is measured yet).
+    One query whatever the number of weeks and events (events are bucketed into challenge weeks in the database),
+    plus one when the challenge was not loaded through `with_activity_synced`.
+    """
+    from activity.models import ActivityEvent, ActivitySource, EventKind
+
+    if challenge.start_date is None or weeks < 1:
+        return None
+    synced = getattr(challenge, "activity_synced", None)  # annotated by with_activity_synced(), else one query
+    if synced is None:
+        synced = ActivitySource.objects.filter(challenge=challenge, last_success_at__isnull=False).exists()
+    if not synced:
+        return None
+    start = dt.datetime.combine(challenge.start_date, dt.time.min, tzinfo=dt.UTC)
+    bucket = Case(
+        *[
+            When(
+                occurred_at__gte=start + dt.timedelta(weeks=n - 1),
+                occurred_at__lt=start + dt.timedelta(weeks=n),
+                then=Value(n),
+            )
+            for n in range(1, weeks + 1)
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = (
+        ActivityEvent.objects.filter(challenge=challenge, person__isnull=False)
+        .annotate(challenge_week=bucket)
+        .exclude(challenge_week=0)
+        .values("challenge_week")
+        .annotate(
+            pull_requests=Count("id", filter=Q(kind=EventKind.PR_OPENED)),
+            messages=Count("id", filter=Q(kind__in=[EventKind.MESSAGE, EventKind.REPLY])),
+            people=Count("person", distinct=True),
+        )
+        .order_by()
+    )
+    by_week = {row["challenge_week"]: (row["pull_requests"], row["messages"], row["people"]) for row in rows}
+    return {n: by_week.get(n, (0, 0, 0)) for n in range(1, weeks + 1)}
 
 
 def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> ClientProgress:
@@ -190,8 +243,15 @@ def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> Cl
         .annotate(n=Count("id"))
         .order_by()
     )
+    measured = github_slack_activity(challenge=challenge, weeks=weeks_shown)
     activity = [
-        WeekActivity(week=n, pull_requests=0, messages=0, active_collaborators=0, attendance=attended.get(n, 0))
+        WeekActivity(
+            week=n,
+            pull_requests=measured[n][0] if measured else 0,
+            messages=measured[n][1] if measured else 0,
+            active_collaborators=measured[n][2] if measured else 0,
+            attendance=attended.get(n, 0),
+        )
         for n in range(1, weeks_shown + 1)
     ]
     return ClientProgress(
@@ -205,4 +265,5 @@ def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> Cl
             levels, labels={level.value: str(level.label) for level in ExperienceLevel}, missing=_("Not given")
         ),
         activity=activity,
+        activity_measured=measured is not None,
     )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from omdena import permissions
 
 from .charts import BarChart, bar_chart
-from .dashboard_selectors import ClientProgress, client_progress
+from .dashboard_selectors import ClientProgress, client_progress, with_activity_synced
 from .models import Challenge
 
 CSV_HEADER = (
@@ -38,30 +38,31 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _challenge_for_client(request, slug: str) -> Challenge:
-    challenge = get_object_or_404(Challenge.objects.select_related("organisation"), slug=slug)
+    challenge = get_object_or_404(with_activity_synced(Challenge.objects.select_related("organisation")), slug=slug)
     if not permissions.can_view_client_dashboard(request.user, challenge):
         raise Http404
     return challenge
 
 
 def activity_charts(progress: ClientProgress) -> list[BarChart]:
-    """One bar chart per weekly series; the GitHub and Slack ones are marked as not measured yet."""
+    """One bar chart per weekly series; the GitHub and Slack ones are marked as not measured until a sync ran."""
+    measured = progress.activity_measured
     labels = [str(row.week) for row in progress.activity]
     week_label = _("Week {}")
     series = [
-        ("pull-requests", _("Pull requests"), [row.pull_requests for row in progress.activity], False),
-        ("messages", _("Slack messages"), [row.messages for row in progress.activity], False),
+        ("pull-requests", _("Pull requests"), [row.pull_requests for row in progress.activity], measured),
+        ("messages", _("Slack messages"), [row.messages for row in progress.activity], measured),
         (
             "active-collaborators",
             _("Active collaborators"),
             [row.active_collaborators for row in progress.activity],
-            False,
+            measured,
         ),
         ("attendance", _("Meeting attendance"), [row.attendance for row in progress.activity], True),
     ]
     return [
-        bar_chart(key=key, title=title, labels=labels, values=values, describe_label=week_label, measured=measured)
-        for key, title, values, measured in series
+        bar_chart(key=key, title=title, labels=labels, values=values, describe_label=week_label, measured=is_measured)
+        for key, title, values, is_measured in series
     ]
 
 

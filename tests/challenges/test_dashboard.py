@@ -442,3 +442,37 @@ def test_exports_query_count_does_not_grow_with_the_data(
     client.force_login(client_user)
     with django_assert_max_num_queries(DASHBOARD_QUERY_LIMIT):
         assert client.get(reverse(name, args=[challenge.slug])).status_code == 200
+
+
+def test_after_a_sync_the_github_and_slack_charts_show_the_measured_weeks(client, client_user, challenge, team):
+    from activity.models import ActivityEvent, ActivitySource, EventKind, SourceKind
+
+    ActivitySource.objects.create(
+        challenge=challenge, kind=SourceKind.GITHUB_REPOSITORY, identifier="OmdenaAI/floods", last_success_at=IN_WEEK_4
+    )
+    week_1 = dt.datetime.combine(START, dt.time(12), tzinfo=dt.UTC)
+    ada, ben = team["ada"].person, team["ben"].person
+    events = [
+        (ada, EventKind.PR_OPENED, week_1),
+        (ada, EventKind.MESSAGE, week_1),
+        (ben, EventKind.REPLY, week_1 + dt.timedelta(days=1)),
+        (ben, EventKind.PR_OPENED, week_1 + dt.timedelta(days=8)),  # week 2
+        (None, EventKind.MESSAGE, week_1),  # nobody we know: not counted
+    ]
+    for n, (person, kind, when) in enumerate(events):
+        ActivityEvent.objects.create(
+            challenge=challenge, source_key="test", external_id=str(n), person=person, kind=kind, occurred_at=when
+        )
+    client.force_login(client_user)
+
+    page = client.get(reverse("client_progress", args=[challenge.slug])).content.decode()
+
+    assert "not yet connected" not in page
+    assert '<desc id="chart-pull-requests-desc">Week 1: 1; Week 2: 1; Week 3: 0; Week 4: 0</desc>' in page
+    assert '<desc id="chart-messages-desc">Week 1: 2; Week 2: 0; Week 3: 0; Week 4: 0</desc>' in page
+    assert '<desc id="chart-active-collaborators-desc">Week 1: 2; Week 2: 1; Week 3: 0; Week 4: 0</desc>' in page
+    api = client.get(f"/api/v1/progress/{challenge.slug}/").json()
+    assert [(w["pull_requests"], w["messages"], w["active_collaborators"]) for w in api["weeks"]][:2] == [
+        (1, 2, 2),
+        (1, 0, 1),
+    ]
