@@ -47,3 +47,8 @@ class MeetingKind(models.TextChoices):
     TASK_CALL = "task_call", _("Task call")
     ALL_HANDS = "all_hands", _("All-hands")
     CLIENT = "client", _("Client meeting")
+
+
+class ChapterRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    LEAD = "lead", _("Lead")

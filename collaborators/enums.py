@@ -118,3 +118,24 @@ class Recommendation(models.TextChoices):
     ACCEPT = "accept", _("Accept")
     WAITLIST = "waitlist", _("Waitlist")
     REJECT = "reject", _("Reject")
+
+
+class Tier(models.TextChoices):
+    """The community ladder, lowest first; the order is the rank (see collaborators/tiers.py)."""
+
+    COLLABORATOR = "collaborator", _("Collaborator")
+    JUNIOR_ML_ENGINEER = "junior_ml_engineer", _("Junior ML engineer")
+    ML_ENGINEER = "ml_engineer", _("ML engineer")
+    LEAD_ML_ENGINEER = "lead_ml_engineer", _("Lead ML engineer")
+    TASK_LEADER = "task_leader", _("Task leader")
+    MENTOR = "mentor", _("Mentor")
+    TOP_TALENT = "top_talent", _("Top talent")
+
+
+class CertificateRole(models.TextChoices):
+    """What a certificate says the person did in the challenge."""
+
+    COLLABORATOR = "collaborator", _("Collaborator")
+    TASK_LEADER = "task_leader", _("Task leader")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    MENTOR = "mentor", _("Mentor")

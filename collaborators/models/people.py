@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..enums import ExperienceLevel
+from ..enums import ExperienceLevel, Tier
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -85,6 +85,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     slack_team_id = models.CharField(_("Slack team id"), max_length=32, blank=True)
     profile_url = models.URLField(_("LinkedIn or portfolio URL"), blank=True)
+
+    # Community
+    tier = models.CharField(
+        _("tier"),
+        max_length=20,
+        choices=Tier.choices,
+        blank=True,
+        help_text=_("Granted by staff (the platform suggests one from the person's history)."),
+    )
+    tier_granted_at = models.DateTimeField(_("tier granted"), null=True, blank=True)
+    profile_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Show my tier, completed challenges, certificates and chapter on a public page."),
+    )
+    public_handle = models.SlugField(
+        _("public profile address"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The last part of your public profile's address, e.g. ada-lovelace."),
+    )
 
     objects = UserManager()
 
