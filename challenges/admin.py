@@ -1,11 +1,27 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import history_for
 from omdena.errors import TransitionNotAllowed
 from omdena.permissions import can_approve_task
 
-from .models import Attendance, Challenge, Meeting, Organisation, Tag, Task, TaskMember, WeeklyReport
+from .chapter_selectors import LEADS_FIRST, chapter_countries
+from .chapter_services import chapter_create, chapter_join, chapter_leave, chapter_set_lead, chapter_update
+from .enums import ChapterRole
+from .models import (
+    Attendance,
+    Challenge,
+    Chapter,
+    ChapterMember,
+    Meeting,
+    Organisation,
+    Tag,
+    Task,
+    TaskMember,
+    WeeklyReport,
+)
 from .services import CHALLENGE_ACTIONS
 from .task_services import task_approve, task_decline
 
@@ -162,3 +178,153 @@ class MeetingAdmin(admin.ModelAdmin):
             attendance.save()
         for attendance in formset.deleted_objects:
             attendance.delete()
+
+
+# --- chapters --------------------------------------------------------------------------------------
+# Every change here goes through `chapter_services` (audited, and the last lead of a chapter with members
+# cannot leave or step down); a refusal is shown as a warning and the rest of the save goes on.
+
+
+def _refused(modeladmin, request, error: ValidationError) -> None:
+    modeladmin.message_user(request, " ".join(error.messages), messages.WARNING)
+
+
+class ChapterCountryFilter(admin.SimpleListFilter):
+    """Only the countries that have a chapter, not all 250."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        return chapter_countries(include_inactive=True)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
+class ChapterMemberInline(admin.TabularInline):
+    model = ChapterMember
+    fields = ["person", "role", "joined_at"]
+    readonly_fields = ["joined_at"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lead_rank=LEADS_FIRST).order_by("lead_rank", "joined_at")
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "country", "is_active", "member_count", "created_at"]
+    list_filter = [ChapterCountryFilter, "is_active"]
+    search_fields = ["name", "city", "slack_channel"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "history"]
+    inlines = [ChapterMemberInline]
+    actions = ["close_chapters", "reopen_chapters"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("Members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description=_("History"))
+    def history(self, obj):
+        if obj.pk is None:
+            return "—"
+        entries = history_for(subject=obj)[:20]
+        return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            chapter_update(chapter=obj, by=request.user, data=data)
+            return
+        fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        created = chapter_create(by=request.user, **fields)
+        obj.pk, obj.created_at = created.pk, created.created_at
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ChapterMember:
+            return super().save_formset(request, form, formset, change)
+        chapter, by = form.instance, request.user
+        formset.save(commit=False)
+        moved = [member for member, fields in formset.changed_objects if "person" in fields]
+        if moved:
+            self.message_user(
+                request, _("To replace a member, delete the row and add the new person."), messages.WARNING
+            )
+        role_changes = [m for m, fields in formset.changed_objects if "role" in fields and "person" not in fields]
+        # Leads are named before anyone steps down or leaves, so swapping leads in one save passes the last-lead rule.
+        for member in formset.new_objects:
+            if member.role == ChapterRole.LEAD:
+                self._attempt(request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=True)
+            else:
+                self._attempt(request, chapter_join, chapter=chapter, person=member.person, by=by)
+        for member in sorted(role_changes, key=lambda m: m.role != ChapterRole.LEAD):
+            is_lead = member.role == ChapterRole.LEAD
+            self._attempt(request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=is_lead)
+        for member in formset.deleted_objects:
+            self._attempt(request, chapter_leave, chapter=chapter, person=member.person, by=by)
+
+    def _attempt(self, request, service, **kwargs) -> None:
+        try:
+            service(**kwargs)
+        except ValidationError as error:
+            _refused(self, request, error)
+
+    def _set_active(self, request, queryset, *, active: bool) -> None:
+        done = 0
+        for chapter in queryset:
+            if chapter.is_active != active:
+                chapter_update(chapter=chapter, by=request.user, data={"is_active": active})
+                done += 1
+        self.message_user(request, _("%(count)d chapter(s) changed.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Close selected chapters to new members"))
+    def close_chapters(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description=_("Reopen selected chapters"))
+    def reopen_chapters(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+
+@admin.register(ChapterMember)
+class ChapterMemberAdmin(admin.ModelAdmin):
+    """Read-only rows; roles change through the actions (or the chapter's inline), which call the services."""
+
+    list_display = ["person", "chapter", "role", "joined_at"]
+    list_filter = ["role", "chapter"]
+    search_fields = ["person__email", "person__display_name", "chapter__name", "chapter__city"]
+    list_select_related = ["person", "chapter"]
+    readonly_fields = ["chapter", "person", "role", "joined_at"]
+    actions = ["make_leads", "step_down_leads"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _set_lead(self, request, queryset, *, is_lead: bool) -> None:
+        done = 0
+        for member in queryset.select_related("chapter", "person"):
+            try:
+                chapter_set_lead(chapter=member.chapter, person=member.person, by=request.user, is_lead=is_lead)
+            except ValidationError as error:
+                _refused(self, request, error)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(count)d member(s) changed.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Make selected members chapter leads"))
+    def make_leads(self, request, queryset):
+        self._set_lead(request, queryset, is_lead=True)
+
+    @admin.action(description=_("Step selected leads down to member"))
+    def step_down_leads(self, request, queryset):
+        self._set_lead(request, queryset, is_lead=False)

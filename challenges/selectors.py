@@ -49,3 +49,22 @@ def organisations_with_public_counts() -> QuerySet[Organisation]:
     return Organisation.objects.annotate(
         public_challenges=Count("challenges", filter=~Q(challenges__status=ChallengeStatus.DRAFT))
     ).order_by("name")
+
+
+def seat_counts(*, challenge: Challenge) -> dict[str, int]:
+    """What completing would do, and what it did: seats by state and certificates issued (two queries)."""
+    from collaborators.enums import MembershipStatus
+    from collaborators.models import Certificate, Membership
+
+    by_status = dict(
+        Membership.objects.filter(challenge=challenge)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "held": by_status.get(MembershipStatus.ACTIVE, 0) + by_status.get(MembershipStatus.WARNED, 0),
+        "completed": by_status.get(MembershipStatus.COMPLETED, 0),
+        "removed": by_status.get(MembershipStatus.REMOVED, 0),
+        "certificates": Certificate.objects.filter(membership__challenge=challenge).count(),
+    }

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import transition
@@ -37,15 +38,25 @@ def challenge_start(*, challenge: Challenge, by, start_date: dt.date | None = No
 
 
 def challenge_complete(*, challenge: Challenge, by, note: str = "") -> Challenge:
-    """End a running challenge (memberships, certificates and referral codes follow in later work)."""
-    return transition(
-        instance=challenge,
-        to_state=ChallengeStatus.COMPLETED,
-        allowed=CHALLENGE_MOVES,
-        by=by,
-        verb="challenge.complete",
-        note=note,
-    )
+    """End a running challenge: its active and warned seats complete, each with a certificate and a referral code.
+
+    Idempotent: on a challenge already completed it only finishes what an interrupted run left (no second
+    audit entry, certificate, code or message)."""
+    from collaborators.services.completion import memberships_complete_for
+
+    with transaction.atomic():
+        locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if locked.status != ChallengeStatus.COMPLETED:
+            locked = transition(
+                instance=locked,
+                to_state=ChallengeStatus.COMPLETED,
+                allowed=CHALLENGE_MOVES,
+                by=by,
+                verb="challenge.complete",
+                note=note,
+            )
+        memberships_complete_for(challenge=locked, by=by)
+    return locked
 
 
 def challenge_cancel(*, challenge: Challenge, by, note: str = "") -> Challenge:

@@ -14,7 +14,7 @@ from omdena.errors import TransitionNotAllowed
 from .enums import ChallengeStatus
 from .filters import ChallengeFilter
 from .models import Organisation
-from .selectors import challenge_catalogue, challenges_visible_to, platform_counts
+from .selectors import challenge_catalogue, challenges_visible_to, platform_counts, seat_counts
 from .services import CHALLENGE_ACTIONS, allowed_actions
 
 CATALOGUE_PAGE_SIZE = 12
@@ -63,6 +63,7 @@ def challenge_detail(request, slug):
             "can_manage": can_manage,
             "actions": allowed_actions(challenge) if can_manage else [],
             "history": history_for(subject=challenge)[:10] if can_manage else [],
+            "seats": seat_counts(challenge=challenge) if can_manage else {},
         },
     )
 

@@ -12,6 +12,8 @@ from referrals.services import referral_code_issue
 from .models import Application, Interview, InterviewSlot, Membership, ReviewScore, Scorecard, User
 from .models.interviews import SCORE_FIELDS
 from .services.applications import REVIEW_ACTIONS, applications_bulk_review
+from .services.tiers import tier_grant
+from .tiers import with_tier_history
 
 
 def _history(obj) -> str:
@@ -29,13 +31,15 @@ class UserAdmin(BaseUserAdmin):
         "display_name",
         "country",
         "experience_level",
+        "tier",
         "github_username",
         "is_staff",
         "date_joined",
     ]
-    list_filter = ["is_staff", "is_active", "experience_level", "country"]
+    list_filter = ["is_staff", "is_active", "experience_level", "tier", "country"]
     search_fields = ["email", "display_name", "github_username", "slack_user_id"]
-    readonly_fields = ["date_joined", "last_login", "github_user_id", "slack_team_id"]
+    # The tier moves only through tier_grant (staff decision, audited): the action below or /staff/tiers/.
+    readonly_fields = ["date_joined", "last_login", "github_user_id", "slack_team_id", "tier", "tier_granted_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -53,11 +57,12 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         (_("Identities"), {"fields": ["github_username", "github_user_id", "slack_user_id", "slack_team_id"]}),
+        (_("Community"), {"fields": ["tier", "tier_granted_at", "profile_public", "public_handle"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    actions = ["issue_referral_code"]
+    actions = ["issue_referral_code", "grant_suggested_tier"]
 
     @admin.action(description=_("Issue a referral code"))
     def issue_referral_code(self, request, queryset):
@@ -68,6 +73,29 @@ class UserAdmin(BaseUserAdmin):
                 "Issued %(count)d referral code: %(codes)s.", "Issued %(count)d referral codes: %(codes)s.", len(codes)
             )
             % {"count": len(codes), "codes": ", ".join(f"{code.code} ({code.owner})" for code in codes)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Grant the suggested tier"))
+    def grant_suggested_tier(self, request, queryset):
+        """Each selected person gets the tier their history suggests; people with no suggestion are left as they are."""
+        granted, unchanged, skipped = 0, 0, 0
+        for person in with_tier_history(queryset.order_by()):
+            if not person.suggested_tier:
+                skipped += 1
+                continue
+            if person.tier == person.suggested_tier:
+                unchanged += 1
+                continue
+            tier_grant(person=person, tier=person.suggested_tier, by=request.user, note="admin action")
+            granted += 1
+        self.message_user(
+            request,
+            _(
+                "Granted the suggested tier to %(granted)d; %(unchanged)d already had it; "
+                "%(skipped)d have none suggested."
+            )
+            % {"granted": granted, "unchanged": unchanged, "skipped": skipped},
             messages.SUCCESS,
         )
 
@@ -266,3 +294,6 @@ class ScorecardAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a scorecard is recorded on the staff review page (it completes the interview)
+
+
+from . import admin_certificates  # noqa: E402, F401  (registers the certificate admin)

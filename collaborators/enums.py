@@ -132,10 +132,6 @@ class Tier(models.TextChoices):
     TOP_TALENT = "top_talent", _("Top talent")
 
 
-class CertificateRole(models.TextChoices):
-    """What a certificate says the person did in the challenge."""
-
-    COLLABORATOR = "collaborator", _("Collaborator")
-    TASK_LEADER = "task_leader", _("Task leader")
-    PROJECT_MANAGER = "project_manager", _("Project manager")
-    MENTOR = "mentor", _("Mentor")
+# A certificate names the role of the seat (a collaborator who led a task team is printed as task leader):
+# the same choices, one enum, so the API schema has one name for them.
+CertificateRole = MembershipRole

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .enums import Tier
 from .models import Application, User
 
 
@@ -36,10 +37,25 @@ class ProfileForm(forms.ModelForm):
             "github_username",
             "slack_user_id",
             "profile_url",
+            "profile_public",
+            "public_handle",
         ]
         field_classes = {"github_username": GitHubUsernameField, "slack_user_id": SlackUserIdField}
+        error_messages = {"public_handle": {"unique": _("Someone else has this address: try another one.")}}
+        labels = {
+            "profile_public": _("Show a public profile page"),
+            "public_handle": _("Public profile address"),
+        }
         help_texts = {
             "display_name": _("Shown to your team and on certificates."),
+            "profile_public": _(
+                "Anyone with the link (and search engines) can then see your display name, country, tier, "
+                "completed challenges, certificates and chapters. Never your email, Slack id or applications. "
+                "Switch it off at any time: the page then disappears."
+            ),
+            "public_handle": _(
+                "Letters, digits and hyphens, e.g. ada-lovelace. Leave it empty and we make one from your display name."
+            ),
             "time_zone": _("Every date and time on the platform is shown in this zone."),
             "weekly_hours": _("Challenges ask for at least 15 hours a week for 8 weeks."),
             "github_username": _("Used to add you to the challenge's repositories and to count your pull requests."),
@@ -49,6 +65,17 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("display_name", "country", "experience_level", "weekly_hours"):
             self.fields[name].required = True
+
+    def clean_public_handle(self):
+        # Addresses are case-insensitive to people: store them lower-case so /people/Ada/ and /people/ada/ agree.
+        return (self.cleaned_data["public_handle"] or "").strip().lower() or None
+
+
+class TierGrantForm(forms.Form):
+    """Staff grant a tier (or clear it); the service decides, the form checks the shape."""
+
+    tier = forms.ChoiceField(label=_("Tier"), choices=[("", _("No tier")), *Tier.choices], required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ApplicationForm(forms.ModelForm):

@@ -90,3 +90,28 @@ def notify_membership(*, membership, kind: str) -> None:
         },
         channels=(Channel.EMAIL, Channel.SLACK),
     )
+
+
+def notify_completion(*, membership, certificate, referral_code) -> None:
+    """Once per seat: the certificate to download and share, and a referral code to invite a friend."""
+    from .certificate_links import absolute, linkedin_add_url, pdf_url, verification_url
+
+    challenge = membership.challenge
+    outbox_enqueue(
+        recipient=membership.person,
+        template="challenge_completed",
+        subject=_("Your certificate for %(title)s") % {"title": challenge.title},
+        key=f"membership:{membership.pk}:completed",
+        context={
+            "challenge_title": challenge.title,
+            "role": str(certificate.get_role_display()),
+            "certificate_url": verification_url(certificate),
+            "pdf_url": pdf_url(certificate),
+            "linkedin_url": linkedin_add_url(certificate),
+            "referral_code": referral_code.code,
+            "referral_uses": referral_code.max_uses,
+            "referral_url": absolute(reverse("referral_landing", args=[referral_code.code])),
+            "my_challenges_url": absolute(reverse("my_challenges")),
+        },
+        channels=(Channel.EMAIL, Channel.SLACK),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import interview_views, selection_views, staff_views
+from . import community_views, interview_views, selection_views, staff_views
 
 app_name = "staff"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("interviews/<int:pk>/cancel/", interview_views.interview_cancel_view, name="interview_cancel"),
     path("interviews/<int:pk>/scorecard/", interview_views.interview_scorecard, name="interview_scorecard"),
     path("interviews/<int:pk>/no-show/", interview_views.interview_no_show, name="interview_no_show"),
+    # Community tiers (collaborators/community_views.py)
+    path("tiers/", community_views.staff_tiers, name="tiers"),
+    path("tiers/<int:pk>/grant/", community_views.staff_tier_grant, name="tier_grant"),
 ]

@@ -8,7 +8,9 @@ from activity.selectors import onboarding_steps_for
 from audit.selectors import history_for
 from challenges.selectors import challenges_visible_to
 from omdena.errors import TransitionNotAllowed
+from referrals.selectors import referral_codes_by_challenge
 
+from .certificate_links import linkedin_add_url
 from .enums import OPEN_APPLICATION_STATES, ApplicationStatus
 from .forms import ApplicationForm, ProfileForm
 from .models import Application
@@ -145,11 +147,15 @@ def application_withdraw_view(request, pk):
 def my_challenges(request):
     """The person's seats: role, status, and where their Slack and GitHub access stands."""
     memberships = list(
-        request.user.memberships.select_related("challenge", "challenge__organisation", "application").order_by(
-            "-joined_at"
-        )
+        request.user.memberships.select_related(
+            "challenge", "challenge__organisation", "application", "certificate"
+        ).order_by("-joined_at")
     )
     steps_by_membership = onboarding_steps_for(memberships=memberships)
+    codes_by_challenge = referral_codes_by_challenge(owner=request.user)
     for membership in memberships:
         membership.steps = steps_by_membership.get(membership.pk, [])
+        certificate = getattr(membership, "certificate", None)
+        membership.linkedin_url = linkedin_add_url(certificate) if certificate and certificate.is_valid else ""
+        membership.referral_code = codes_by_challenge.get(membership.challenge_id)
     return render(request, "collaborators/my_challenges.html", {"memberships": memberships})

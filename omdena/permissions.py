@@ -102,3 +102,35 @@ def can_lead_task(user, task) -> bool:
 def can_view_client_dashboard(user, challenge) -> bool:
     """Staff, and users of the challenge's own organisation (clients see nothing of other organisations)."""
     return is_staff(user) or is_client_of(user, challenge.organisation)
+
+
+def is_chapter_lead(user, chapter) -> bool:
+    from challenges.enums import ChapterRole
+
+    if not (user and user.is_authenticated):
+        return False
+    return chapter.members.filter(person=user, role=ChapterRole.LEAD).exists()
+
+
+def can_see_chapter_members(user, chapter) -> bool:
+    """The member list (names, countries, join dates) is for the chapter's leads and staff; everyone else sees
+    the member count and the leads' names."""
+    return is_staff(user) or is_chapter_lead(user, chapter)
+
+
+# --- Community: tiers, public profiles, referral dashboards ----------------------------------------------
+
+
+def can_grant_tier(user, person=None) -> bool:
+    """Tiers are a staff decision (the platform only suggests one)."""
+    return is_staff(user)
+
+
+def can_view_public_profile(user, person) -> bool:
+    """Anyone, but only once the person has opted in; until then the page does not exist for anyone."""
+    return bool(person.is_active and person.profile_public and person.public_handle)
+
+
+def can_view_referrals(user, owner) -> bool:
+    """A person's referral codes and who used them: the owner only (staff use the admin)."""
+    return bool(user and user.is_authenticated and user.pk == owner.pk)

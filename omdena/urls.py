@@ -19,10 +19,13 @@ urlpatterns = [
     path("staff/onboarding/", include("activity.staff_urls")),
     path("staff/", include("collaborators.staff_urls")),
     path("referrals/", include("referrals.urls")),
+    path("certificates/", include("collaborators.certificate_urls")),
     path("", include("activity.urls")),
+    path("", include("collaborators.community_urls")),
     path("", include("collaborators.urls")),
     path("", include("challenges.dashboard_urls")),
     path("", include("challenges.task_urls")),
+    path("chapters/", include("challenges.chapter_urls")),
     path("", include("challenges.urls")),
 ]
 

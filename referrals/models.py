@@ -58,6 +58,11 @@ class ReferralCode(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(uses__lte=models.F("max_uses")), name="referral_uses_within_max"),
             models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z0-9]{14}$"), name="referral_code_format"),
+            models.UniqueConstraint(
+                fields=["owner", "challenge"],
+                condition=models.Q(challenge__isnull=False),
+                name="referral_one_code_per_completed_challenge",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,16 +29,32 @@ class CheckedCode:
 def referral_code_issue(*, owner, by=None, max_uses: int = DEFAULT_MAX_USES, challenge=None) -> ReferralCode:
     """Issue a new code to `owner`; retries on the (astronomically unlikely) clash of random codes."""
     for _attempt in range(5):
+        value = generate_code()
         try:
             with transaction.atomic():
                 code = ReferralCode.objects.create(
-                    code=generate_code(), owner=owner, max_uses=max_uses, challenge=challenge, created_by=by
+                    code=value, owner=owner, max_uses=max_uses, challenge=challenge, created_by=by
                 )
                 audit_record(actor=by, verb="referral.issue", subject=code, note=f"to {owner.email}")
                 return code
         except IntegrityError:
-            continue
+            if ReferralCode.objects.filter(code=value).exists():
+                continue  # the random code clashed: draw another
+            raise  # another constraint (one code per completed challenge) is the caller's to handle
     raise RuntimeError("Could not generate a unique referral code.")
+
+
+def referral_code_issue_for_completion(*, owner, challenge, by=None) -> tuple[ReferralCode, bool]:
+    """The one code a person gets for completing `challenge`; (code, created). A repeat returns the same code,
+    and the (owner, challenge) unique constraint makes a second one impossible even under a race."""
+    existing = ReferralCode.objects.filter(owner=owner, challenge=challenge).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return referral_code_issue(owner=owner, by=by, challenge=challenge), True
+    except IntegrityError:
+        return ReferralCode.objects.get(owner=owner, challenge=challenge), False
 
 
 def referral_code_deactivate(

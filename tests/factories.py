@@ -119,3 +119,24 @@ class ReviewScoreFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory)
     reviewer = factory.SubFactory(StaffFactory)
     score = 4
+
+
+class ChapterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.Chapter"
+
+    name = factory.Sequence(lambda n: f"Chapter {n}")
+    slug = factory.Sequence(lambda n: f"chapter-{n}")
+    city = "Nairobi"
+    country = "KE"
+    slack_channel = factory.Sequence(lambda n: f"#chapter-{n}")
+
+
+class ChapterMemberFactory(factory.django.DjangoModelFactory):
+    """A chapter seat written straight to the table; `chapter_join` and `chapter_set_lead` are the services."""
+
+    class Meta:
+        model = "challenges.ChapterMember"
+
+    chapter = factory.SubFactory(ChapterFactory)
+    person = factory.SubFactory(UserFactory)  # role: the model's default (member); pass role= for a lead

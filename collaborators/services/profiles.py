@@ -8,6 +8,7 @@ from django.db import transaction
 from audit.services import audit_record
 
 from ..models import User
+from ..public_profiles import public_handle_new
 
 PROFILE_FIELDS = (
     "display_name",
@@ -19,6 +20,8 @@ PROFILE_FIELDS = (
     "github_username",
     "slack_user_id",
     "profile_url",
+    "profile_public",
+    "public_handle",
 )
 
 
@@ -30,6 +33,10 @@ def profile_update(*, person: User, by: User, data: Mapping[str, Any]) -> User:
     """
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=person.pk)
+        if data.get("profile_public", stored.profile_public) and not data.get("public_handle", stored.public_handle):
+            # Switching the public profile on without choosing an address: make one from the display name.
+            display_name = data.get("display_name", stored.display_name)
+            data = {**data, "public_handle": public_handle_new(name=display_name, exclude_pk=stored.pk)}
         changed = [name for name in PROFILE_FIELDS if name in data and getattr(stored, name) != data[name]]
         if not changed:
             return stored

@@ -20,6 +20,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+CERTIFICATE_ISSUER = env("CERTIFICATE_ISSUER", default="Omdena")  # printed on certificates and sent to LinkedIn
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -274,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "challenges.enums.TaskStatus",
         "TaskCloseStatusEnum": [("done", "Done"), ("dropped", "Dropped")],
         "MeetingKindEnum": "challenges.enums.MeetingKind",
+        "ChapterRoleEnum": "challenges.enums.ChapterRole",
+        "MembershipRoleEnum": "collaborators.enums.MembershipRole",
     },
 }
 

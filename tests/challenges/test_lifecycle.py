@@ -47,7 +47,12 @@ def test_allowed_move_changes_status_and_writes_one_audit_entry(staff, source, t
     assert (entry.actor, entry.from_state, entry.to_state, entry.note) == (staff, source, target, "looks good")
 
 
-@pytest.mark.parametrize(("source", "target"), [pair for pair in ALL_PAIRS if pair not in ALLOWED])
+# Completing a completed challenge is not a move but a repeat, which is idempotent
+# (tests/collaborators/test_completion.py).
+REFUSED = [pair for pair in ALL_PAIRS if pair not in ALLOWED and pair != (ChallengeStatus.COMPLETED,) * 2]
+
+
+@pytest.mark.parametrize(("source", "target"), REFUSED)
 def test_refused_move_changes_nothing_and_writes_no_audit_entry(staff, source, target):
     challenge = ChallengeFactory(status=source)
 
@@ -58,6 +63,15 @@ def test_refused_move_changes_nothing_and_writes_no_audit_entry(staff, source, t
     assert challenge.status == source
     assert not AuditEntry.objects.exists()
     assert str(source) in str(refused.value) and str(target) in str(refused.value)
+
+
+def test_completing_a_completed_challenge_again_changes_nothing(staff):
+    challenge = ChallengeFactory(status=ChallengeStatus.COMPLETED)
+
+    result = SERVICE_FOR_TARGET[ChallengeStatus.COMPLETED](challenge=challenge, by=staff)
+
+    assert result.status == ChallengeStatus.COMPLETED
+    assert not AuditEntry.objects.exists()
 
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False)

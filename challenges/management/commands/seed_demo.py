@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from challenges import services
+from challenges.demo_chapters import seed_chapters
 from challenges.demo_tasks import seed_tasks
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Organisation, Tag
 from collaborators.demo import seed_applications, seed_interviews_and_seats
+from collaborators.demo_community import seed_community
+from collaborators.demo_completion import seed_certificates
 from collaborators.enums import ExperienceLevel
 from collaborators.models import User
 
@@ -68,6 +71,16 @@ class Command(BaseCommand):
         seed_applications(stdout=self.stdout)
         seed_interviews_and_seats(stdout=self.stdout)
         seed_tasks(stdout=self.stdout)
+        seed_certificates(stdout=self.stdout)
+        demo_people = list(User.objects.filter(email__endswith="@demo.omdena.test").order_by("email"))
+        chapters = seed_chapters(people=demo_people, staff=staff)
+        self.stdout.write(f"Demo chapters ready ({len(chapters)} chapters).")
+        community = seed_community(people=demo_people, by=staff)
+        self.stdout.write(
+            f"Demo tiers and public profiles ready ({community.granted} tiers granted now; public profiles: "
+            + ", ".join(f"/people/{handle}/" for handle in community.public_handles)
+            + ")."
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new challenges)."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:

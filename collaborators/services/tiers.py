@@ -1,0 +1,34 @@
+"""Granting community tiers: a staff decision, audited; the suggestion comes from collaborators/tiers.py."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from omdena import permissions
+
+from ..enums import Tier
+from ..models import User
+
+
+def tier_grant(*, person: User, tier: str, by: User, note: str = "") -> User:
+    """Set the person's tier (staff only); it may raise, lower or clear ("") it.
+
+    Row-locked so two staff granting at once leave one consistent tier and one audit entry each
+    real change; granting the tier the person already has changes and records nothing.
+    """
+    if not permissions.can_grant_tier(by, person):
+        raise PermissionDenied(_("Only staff grant community tiers."))
+    if tier and tier not in Tier.values:
+        raise ValidationError({"tier": _("“%(tier)s” is not a tier.") % {"tier": tier}})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if locked.tier == tier:
+            return locked
+        from_tier = locked.tier
+        locked.tier = tier
+        locked.tier_granted_at = timezone.now() if tier else None
+        locked.save(update_fields=["tier", "tier_granted_at"])
+        audit_record(actor=by, verb="tier.grant", subject=locked, from_state=from_tier, to_state=tier, note=note)
+    return locked
