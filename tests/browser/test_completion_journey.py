@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from challenges.enums import ChallengeStatus
 from collaborators.services.applications import application_submit
-from tests.browser.test_referral_journey import ANSWERS, sign_in
+from tests.browser.steps import apply, fill_profile, sign_in, sign_up
+from tests.browser.test_referral_journey import ANSWERS
 from tests.factories import ChallengeFactory, MembershipFactory, OrganisationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,27 +75,18 @@ def test_complete_download_verify_and_refer(browser, live_server, scene, screens
     friend.goto(f"{live_server.url}/referrals/{code}/")
     expect(friend.get_by_role("heading", level=1)).to_have_text("Kofi Mensah invited you to Omdena Challenges")
     friend.get_by_role("link", name="Sign up to apply").click()
-    friend.locator("#id_email").fill("ama@example.org")
-    friend.locator("#id_password1").fill("a-long-and-unusual-passphrase")
-    friend.locator("#id_password2").fill("a-long-and-unusual-passphrase")
-    friend.get_by_role("button", name="Sign Up").click()
-    confirmation = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    friend.goto(confirmation)
-    friend.get_by_role("button", name="Confirm").click()
-    friend.get_by_label("Display name").fill("Ama Owusu")
-    friend.get_by_label("Country").select_option("GH")
-    friend.get_by_label("Experience level").select_option("intermediate")
-    friend.get_by_label("Hours available per week").fill("15")
-    friend.get_by_role("button", name="Save profile").click()
+    sign_up(friend, "ama@example.org")
+    fill_profile(friend, name="Ama Owusu", country="GH", level="intermediate", hours=15)
     friend.goto(f"{live_server.url}/challenges/floods/")
     friend.get_by_role("link", name="Apply now").click()
     expect(friend.get_by_label("Referral code (optional)")).to_have_value(code)
-    friend.get_by_label("Why do you want to join this challenge?").fill("Floods hit my town every year.")
-    friend.get_by_label("What relevant experience do you bring?").fill("Time series with pandas.")
-    friend.get_by_label("Skills").fill("Python, pandas")
-    friend.get_by_label("GitHub username").fill("ama-o")
-    friend.get_by_label("I commit to at least 15 hours a week").check()
-    friend.get_by_role("button", name="Submit application").click()
+    apply(
+        friend,
+        motivation="Floods hit my town every year.",
+        experience="Time series with pandas.",
+        skills="Python, pandas",
+        github_username="ama-o",
+    )
     expect(friend.get_by_text("You are #1 in the queue for “Forecasting floods”.")).to_be_visible()
     screenshot("friend-applied-with-new-code", friend)
 

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 from activity.models import OnboardingKind, OnboardingStatus, OnboardingStep
 from collaborators.enums import ApplicationStatus, InterviewStatus, MembershipStatus, Recommendation
 from collaborators.models import Application, Interview, Membership
-from tests.factories import PASSWORD, ApplicationFactory, ChallengeFactory, StaffFactory, UserFactory
+from tests.browser.steps import sign_in
+from tests.factories import ApplicationFactory, ChallengeFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,14 +65,6 @@ def scene(fake_slack, fake_github):
     )
     staff = StaffFactory(email="grace@example.org", display_name="Grace Hopper", time_zone=STAFF_ZONE.key)
     return {"challenge": challenge, "application": application, "ada": ada, "staff": staff}
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def watch(page, live_server) -> list[str]:

@@ -10,7 +10,8 @@ from collaborators.enums import ApplicationStatus
 from collaborators.models import Application
 from collaborators.services.applications import application_submit
 from referrals.services import referral_code_issue
-from tests.factories import PASSWORD, ChallengeFactory, OrganisationFactory, StaffFactory, UserFactory
+from tests.browser.steps import apply, fill_profile, sign_in, sign_up
+from tests.factories import ChallengeFactory, OrganisationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,13 +44,6 @@ def scene(db):
     return {"challenge": challenge, "code": code, "staff": staff}
 
 
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
 def test_referred_applicant_applies_and_staff_shortlist_them(browser, live_server, scene, screenshot):
     """Two people in two browser pages of one browser; each page has its own session via its own context."""
     applicant = browser.new_context().new_page()
@@ -57,28 +51,19 @@ def test_referred_applicant_applies_and_staff_shortlist_them(browser, live_serve
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Rita Referrer invited you to Omdena Challenges")
 
     applicant.get_by_role("link", name="Sign up to apply").click()
-    applicant.locator("#id_email").fill("gita@example.org")
-    applicant.locator("#id_password1").fill("a-long-and-unusual-passphrase")
-    applicant.locator("#id_password2").fill("a-long-and-unusual-passphrase")
-    applicant.get_by_role("button", name="Sign Up").click()
-    confirmation = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    applicant.goto(confirmation)
-    applicant.get_by_role("button", name="Confirm").click()
-    applicant.get_by_label("Display name").fill("Gita Applicant")
-    applicant.get_by_label("Country").select_option("NP")
-    applicant.get_by_label("Experience level").select_option("beginner")
-    applicant.get_by_label("Hours available per week").fill("20")
-    applicant.get_by_role("button", name="Save profile").click()
+    sign_up(applicant, "gita@example.org")
+    fill_profile(applicant, name="Gita Applicant", country="NP", level="beginner", hours=20)
 
     applicant.goto(f"{live_server.url}/challenges/poachers/")
     applicant.get_by_role("link", name="Apply now").click()
     expect(applicant.get_by_label("Referral code (optional)")).to_have_value(scene["code"])
-    applicant.get_by_label("Why do you want to join this challenge?").fill("I grew up next to a national park.")
-    applicant.get_by_label("What relevant experience do you bring?").fill("Image classification with PyTorch.")
-    applicant.get_by_label("Skills").fill("Python, PyTorch")
-    applicant.get_by_label("GitHub username").fill("gita-codes")
-    applicant.get_by_label("I commit to at least 15 hours a week").check()
-    applicant.get_by_role("button", name="Submit application").click()
+    apply(
+        applicant,
+        motivation="I grew up next to a national park.",
+        experience="Image classification with PyTorch.",
+        skills="Python, PyTorch",
+        github_username="gita-codes",
+    )
     expect(applicant.get_by_text("You are #1 in the queue for “Detecting poachers from camera traps”.")).to_be_visible()
     applicant.goto(f"{live_server.url}/me/")
     expect(applicant.get_by_text("#1 in the queue")).to_be_visible()

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from challenges.enums import ChallengeStatus, TaskStatus
 from challenges.models import Attendance, Task, WeeklyReport
+from tests.browser.steps import sign_in
 from tests.factories import (
-    PASSWORD,
     ChallengeFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -19,13 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """A visitor finds a challenge and signs up, in a real browser."""
 
-import re
-
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from challenges.enums import ChallengeStatus
 from collaborators.models import User
+from tests.browser.steps import fill_profile, sign_up
 from tests.factories import ChallengeFactory, OrganisationFactory, TagFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,23 +47,8 @@ def test_visitor_filters_opens_a_challenge_and_signs_up(page, live_server, catal
     screenshot("visitor-challenge-detail")
 
     page.get_by_role("link", name="Sign up").click()
-    page.get_by_label("Email").first.fill("new.person@example.org")
-    page.locator("#id_password1").fill("a-long-and-unusual-passphrase")
-    page.locator("#id_password2").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Verify Your Email Address", re.I))
-
-    confirmation = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    page.goto(confirmation)
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
-
-    page.get_by_label("Display name").fill("New Person")
-    page.get_by_label("Country").select_option("GH")
-    page.get_by_label("Experience level").select_option("beginner")
-    page.get_by_label("Hours available per week").fill("20")
-    page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    sign_up(page, "new.person@example.org")
+    fill_profile(page, name="New Person", country="GH", level="beginner", hours=20)
     screenshot("visitor-signed-up-profile")
 
     person = User.objects.get(email="new.person@example.org")

@@ -21,38 +21,6 @@ from tests.factories import ChapterFactory, ChapterMemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def chapter():
-    return ChapterFactory(
-        name="Nairobi Chapter",
-        slug="nairobi",
-        city="Nairobi",
-        country="KE",
-        slack_channel="#chapter-nairobi",
-        description="Water and climate projects in Kenya.",
-    )
-
-
-@pytest.fixture
-def lead(chapter):
-    person = UserFactory(display_name="Lea Lead", email="lea@example.org", country="KE")
-    return ChapterMemberFactory(chapter=chapter, person=person, role=ChapterRole.LEAD).person
-
-
-@pytest.fixture
-def member(chapter):
-    person = UserFactory(display_name="Mo Member", email="mo@example.org", country="UG")
-    return ChapterMemberFactory(chapter=chapter, person=person).person
-
-
-@pytest.fixture
-def other_lead():
-    """The lead of another chapter: a lead, but not of `chapter`."""
-    lagos = ChapterFactory(name="Lagos Chapter", slug="lagos", city="Lagos", country="NG")
-    person = UserFactory(display_name="Olu Otherlead", email="olu@example.org", country="NG")
-    return ChapterMemberFactory(chapter=lagos, person=person, role=ChapterRole.LEAD).person
-
-
 def _verbs(chapter) -> list[str]:
     content_type = ContentType.objects.get_for_model(Chapter)
     entries = AuditEntry.objects.filter(content_type=content_type, object_id=str(chapter.pk)).order_by("id")

@@ -15,29 +15,6 @@ def _url(slug: str, action: str = "") -> str:
     return f"{LIST}{slug}/{action + '/' if action else ''}"
 
 
-@pytest.fixture
-def chapter():
-    return ChapterFactory(name="Nairobi Chapter", slug="nairobi", city="Nairobi", country="KE")
-
-
-@pytest.fixture
-def lead(chapter):
-    person = UserFactory(display_name="Lea Lead", email="lea@example.org", country="KE")
-    return ChapterMemberFactory(chapter=chapter, person=person, role=ChapterRole.LEAD).person
-
-
-@pytest.fixture
-def member(chapter):
-    person = UserFactory(display_name="Mo Member", email="mo@example.org", country="UG")
-    return ChapterMemberFactory(chapter=chapter, person=person).person
-
-
-@pytest.fixture
-def other_lead():
-    lagos = ChapterFactory(name="Lagos Chapter", slug="lagos", city="Lagos", country="NG")
-    return ChapterMemberFactory(chapter=lagos, role=ChapterRole.LEAD).person
-
-
 # --- reading --------------------------------------------------------------------------------------------------
 
 

@@ -72,7 +72,11 @@ class Command(BaseCommand):
         seed_interviews_and_seats(stdout=self.stdout)
         seed_tasks(stdout=self.stdout)
         seed_certificates(stdout=self.stdout)
-        demo_people = list(User.objects.filter(email__endswith="@demo.omdena.test").order_by("email"))
+        # The demo logins first, so that the task leader leads the Delhi chapter and the collaborator joins one.
+        demo_people = sorted(
+            User.objects.filter(email__endswith="@demo.omdena.test"),
+            key=lambda person: (person.email.startswith("applicant-"), person.email),
+        )
         chapters = seed_chapters(people=demo_people, staff=staff)
         self.stdout.write(f"Demo chapters ready ({len(chapters)} chapters).")
         community = seed_community(people=demo_people, by=staff)
