@@ -309,7 +309,7 @@ def excuse_decide(*, excuse: Excuse, by, approve: bool) -> Excuse:
     return decided
 
 
-def _ways_to_reach(policy: ScoringPolicy) -> str:
+def ways_to_reach(policy: ScoringPolicy) -> str:
     """A concrete example of reaching the threshold with this challenge's weights."""
     threshold = policy.active_threshold
     ways = []
@@ -351,7 +351,7 @@ def _notify_warning(*, warning: InactivityWarning, score: WeeklyScore, policy: S
             "lift_last_day": dateformat.format(lift_monday + dt.timedelta(days=6), DAY_FORMAT),
             "removal_due_on": warning.removal_due_on.isoformat(),
             "removal_day": removal_day,
-            "ways": _ways_to_reach(policy),
+            "ways": ways_to_reach(policy),
             "automatic": policy.remove_automatically,
             "weights": {
                 "pr_opened": policy.pr_opened,

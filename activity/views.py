@@ -37,6 +37,7 @@ from .models import (
     WeeklyScore,
 )
 from .score_display import WeekCell, first_week_of, scored_weeks, week_cells
+from .scoring import scoring_policy_for
 from .tasks import sync_challenge
 
 ATTENTION = (WarningStatus.OPEN, WarningStatus.REMOVAL_PROPOSED)
@@ -101,7 +102,10 @@ def my_activity(request):
         scores = {score.week: score for score in membership.weekly_scores.all()}
         weeks = sorted(set(scored_weeks(challenge, today=today)) | set(scores), reverse=True)
         membership.week_cells = week_cells(challenge, scores, weeks)
+        # The challenge's own weights say what lifts a warning (the same words as the warning email).
+        ways = doocracy.ways_to_reach(scoring_policy_for(challenge=challenge)) if membership.attention_warnings else ""
         for warning in membership.attention_warnings:
+            warning.ways = ways
             warned_score = scores.get(warning.week)
             warning.threshold = warned_score.threshold if warned_score else DEFAULT_THRESHOLD
             warning.lift_week = iso_week_label(iso_week_start(warning.week) + dt.timedelta(weeks=1))

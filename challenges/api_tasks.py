@@ -7,7 +7,7 @@ through `challenges.task_services`; the permission predicates are those of the p
 Nothing here carries an email address: people appear by name.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -24,6 +24,7 @@ from .api import ChallengeWeekSerializer
 from .dashboard_selectors import github_slack_activity
 from .enums import MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
+from .selectors import challenges_with_progress_visible_to, challenges_with_tasks_visible_to
 from .task_services import (
     REPORT_FIELDS,
     SEAT_STATES,
@@ -45,28 +46,6 @@ ACTIVITY_NOTE = (
     "pull_requests, messages and active_collaborators come from the GitHub and Slack activity sync; "
     "they are null until a source of the challenge has synced."
 )
-
-
-# --- who sees which challenge ------------------------------------------------------------------------
-
-
-def challenges_with_tasks_visible_to(*, user) -> QuerySet[Challenge]:
-    """Challenges whose tasks the user may read: staff all; members (active or warned) and the client's users."""
-    if permissions.is_staff(user):
-        return Challenge.objects.all()
-    if not (user and user.is_authenticated):
-        return Challenge.objects.none()
-    seats = Membership.objects.filter(person=user, status__in=SEAT_STATES).values("challenge_id")
-    return Challenge.objects.filter(Q(pk__in=seats) | Q(organisation__users=user)).distinct()
-
-
-def challenges_with_progress_visible_to(*, user) -> QuerySet[Challenge]:
-    """The client dashboard's predicate as a queryset: staff, and users of the challenge's organisation."""
-    if permissions.is_staff(user):
-        return Challenge.objects.all()
-    if not (user and user.is_authenticated):
-        return Challenge.objects.none()
-    return Challenge.objects.filter(organisation__users=user).distinct()
 
 
 def _visible_challenge_ids(user):

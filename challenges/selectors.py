@@ -68,3 +68,27 @@ def seat_counts(*, challenge: Challenge) -> dict[str, int]:
         "removed": by_status.get(MembershipStatus.REMOVED, 0),
         "certificates": Certificate.objects.filter(membership__challenge=challenge).count(),
     }
+
+
+def challenges_with_tasks_visible_to(*, user) -> QuerySet[Challenge]:
+    """Challenges whose task teams the user may see (pages and API alike): staff all; members (active or
+    warned) and the client's users; nobody else."""
+    if permissions.is_staff(user):
+        return Challenge.objects.all()
+    if not (user and user.is_authenticated):
+        return Challenge.objects.none()
+    from collaborators.models import Membership
+
+    from .task_services import SEAT_STATES
+
+    seats = Membership.objects.filter(person=user, status__in=SEAT_STATES).values("challenge_id")
+    return Challenge.objects.filter(Q(pk__in=seats) | Q(organisation__users=user)).distinct()
+
+
+def challenges_with_progress_visible_to(*, user) -> QuerySet[Challenge]:
+    """The client dashboard's predicate as a queryset: staff, and users of the challenge's organisation."""
+    if permissions.is_staff(user):
+        return Challenge.objects.all()
+    if not (user and user.is_authenticated):
+        return Challenge.objects.none()
+    return Challenge.objects.filter(organisation__users=user).distinct()

@@ -29,6 +29,7 @@ from omdena.errors import TransitionNotAllowed
 
 from .enums import MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
+from .selectors import challenges_with_tasks_visible_to
 from .task_forms import AttendanceForm, LeaderForm, TaskCallForm, TaskProposeForm, WeeklyReportForm
 from .task_services import (
     SEAT_STATES,
@@ -63,12 +64,11 @@ class Viewer:
 
 def _viewer_of(request, slug: str) -> tuple[Challenge, Viewer]:
     """The challenge and the viewer's standing; 404 for anyone who is not a member, staff or its client."""
-    challenge = get_object_or_404(Challenge.objects.select_related("organisation"), slug=slug)
     user = request.user
+    visible = challenges_with_tasks_visible_to(user=user).select_related("organisation")
+    challenge = get_object_or_404(visible, slug=slug)
     seat = challenge.memberships.filter(person=user, status__in=SEAT_STATES).first() if user.is_authenticated else None
     is_staff = permissions.is_staff(user)
-    if not (is_staff or seat is not None or permissions.is_client_of(user, challenge.organisation)):
-        raise Http404
     viewer = Viewer(
         seat=seat,
         is_staff=is_staff,

@@ -42,5 +42,7 @@ def memberships_complete_for(*, challenge, by) -> CompletionSummary:
             certificates += not had_certificate
             code, code_created = referral_code_issue_for_completion(owner=membership.person, challenge=challenge, by=by)
             codes += code_created
+            if had_certificate and not code_created:
+                continue  # told when both were issued (the outbox key would refuse a second message anyway)
             notify_completion(membership=membership, certificate=certificate, referral_code=code)
     return CompletionSummary(completed=completed, certificates=certificates, referral_codes=codes)

@@ -16,6 +16,7 @@ from activity.models import (
     Excuse,
     ExcuseStatus,
     InactivityWarning,
+    ScoringPolicy,
     SyncStatus,
     WarningStatus,
     WeeklyScore,
@@ -122,7 +123,20 @@ def test_a_warning_shows_its_removal_date_and_what_lifts_it(client, member):
     html = html_of(client.get(MY_ACTIVITY))
 
     assert "You will be removed on Monday 30 November 2026." in html
-    assert "To lift it, reach 10 points in week 2026-W48" in html
+    assert "To lift it, reach 10 points in week 2026-W48, for example with one pull request" in html
+
+
+def test_what_lifts_a_warning_follows_the_challenges_own_weights(client, member):
+    # This challenge asks for 20 points and gives a pull request only 12: one is not enough, a review of 20 is.
+    ScoringPolicy.objects.create(challenge=member.challenge, active_threshold=20, pr_opened=12, review=20)
+    score(member, "2026-W47", 2, breakdown={"message": {"count": 2, "points": 2}})
+    InactivityWarning.objects.create(membership=member, week="2026-W47", removal_due_on=dt.date(2026, 11, 30))
+    client.force_login(member.person)
+
+    html = html_of(client.get(MY_ACTIVITY))
+
+    assert "for example with one review of a pull request" in html
+    assert "one pull request," not in html
 
 
 def leave(membership, **fields):
