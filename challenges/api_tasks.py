@@ -7,7 +7,7 @@ through `challenges.task_services`; the permission predicates are those of the p
 Nothing here carries an email address: people appear by name.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -21,7 +21,7 @@ from collaborators.models import Membership
 from omdena import permissions
 
 from .api import ChallengeWeekSerializer
-from .dashboard_selectors import github_slack_activity
+from .dashboard_selectors import github_slack_activity, meetings_by_week, reports_by_week
 from .enums import MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
 from .selectors import challenges_with_progress_visible_to, challenges_with_tasks_visible_to
@@ -526,24 +526,8 @@ def progress_summary(*, challenge: Challenge) -> dict:
         .order_by("title")
     )
     working = sum(1 for task in tasks if task.status in WORKING_STATES)
-    reports = dict(
-        WeeklyReport.objects.filter(task__challenge=challenge)
-        .order_by()
-        .values("week")
-        .annotate(n=Count("id"))
-        .values_list("week", "n")
-    )
-    meeting_rows = (
-        Meeting.objects.filter(challenge=challenge)
-        .order_by()
-        .values("week")
-        .annotate(
-            n=Count("id", distinct=True),
-            present=Count("attendances", filter=Q(attendances__attended=True)),
-        )
-        .values_list("week", "n", "present")
-    )
-    meetings = {row[0]: row[1:] for row in meeting_rows}
+    reports = reports_by_week(challenge=challenge)
+    meetings = meetings_by_week(challenge=challenge)
     active_members = challenge.memberships.filter(status__in=SEAT_STATES).count()
     measured = github_slack_activity(challenge=challenge, weeks=weeks_so_far) or {}
     return {

@@ -18,7 +18,7 @@ from collaborators.models import Membership, User
 from omdena.weeks import ChallengeWeek
 
 from .enums import ChallengeStatus, TaskRole, TaskStatus
-from .models import Attendance, Challenge, Task, TaskMember, WeeklyReport
+from .models import Challenge, Meeting, Task, TaskMember, WeeklyReport
 
 # Proposed and declined tasks are the team's own business; the client sees the approved work.
 CLIENT_VISIBLE_TASK_STATES = (TaskStatus.ACTIVE, TaskStatus.DONE, TaskStatus.DROPPED)
@@ -185,6 +185,29 @@ def github_slack_activity(*, challenge: Challenge, weeks: int) -> dict[int, tupl
     return {n: by_week.get(n, (0, 0, 0)) for n in range(1, weeks + 1)}
 
 
+def meetings_by_week(*, challenge: Challenge) -> dict[int, tuple[int, int]]:
+    """{week: (meetings held, attendances recorded as present)} for the page, its exports and the API (one query)."""
+    rows = (
+        Meeting.objects.filter(challenge=challenge)
+        .order_by()
+        .values("week")
+        .annotate(n=Count("id", distinct=True), present=Count("attendances", filter=Q(attendances__attended=True)))
+        .values_list("week", "n", "present")
+    )
+    return {week: (n, present) for week, n, present in rows}
+
+
+def reports_by_week(*, challenge: Challenge) -> dict[int, int]:
+    """{week: weekly reports filed across the challenge's tasks} (one query)."""
+    return dict(
+        WeeklyReport.objects.filter(task__challenge=challenge)
+        .order_by()
+        .values("week")
+        .annotate(n=Count("id"))
+        .values_list("week", "n")
+    )
+
+
 def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> ClientProgress:
     """Everything the client dashboard shows for a challenge: week, report timelines, team, weekly activity."""
     week = challenge.week(today)
@@ -237,12 +260,7 @@ def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> Cl
         countries[code] += 1
         levels[seat.person.experience_level] += 1
 
-    attended = dict(
-        Attendance.objects.filter(meeting__challenge=challenge, attended=True)
-        .values_list("meeting__week")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    meetings = meetings_by_week(challenge=challenge)
     measured = github_slack_activity(challenge=challenge, weeks=weeks_shown)
     activity = [
         WeekActivity(
@@ -250,7 +268,7 @@ def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> Cl
             pull_requests=measured[n][0] if measured else 0,
             messages=measured[n][1] if measured else 0,
             active_collaborators=measured[n][2] if measured else 0,
-            attendance=attended.get(n, 0),
+            attendance=meetings.get(n, (0, 0))[1],
         )
         for n in range(1, weeks_shown + 1)
     ]
