@@ -35,7 +35,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.pg import machine, prepare_database  # noqa: E402
+from bench.pg import QueryCounter, machine, prepare_database  # noqa: E402
 from challenges.enums import ChallengeStatus, TaskRole, TaskStatus  # noqa: E402
 from challenges.models import Challenge, Organisation, Task, TaskMember  # noqa: E402
 from challenges.services import challenge_complete  # noqa: E402
@@ -83,17 +83,6 @@ def seed(size: int, staff: User) -> Challenge:
             for i, seat in enumerate(seats[n : n + 10])
         )
     return challenge
-
-
-class QueryCounter:
-    """Counts statements (CaptureQueriesContext keeps only the last 9,000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def timed_completion(challenge: Challenge, staff: User) -> tuple[float, int, int]:

@@ -64,3 +64,15 @@ def machine() -> list[str]:
         f"- CPU: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), memory {memory}",
         f"- PostgreSQL {server}, Python {platform.python_version()}, Django {django.get_version()}",
     ]
+
+
+class QueryCounter:
+    """Counts every query through the connection, including those of a request the test client makes
+    (a request resets `connection.queries`, which CaptureQueriesContext reads)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)

@@ -35,13 +35,20 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
-from bench.pg import copy_rows, explain, machine, prepare_database  # noqa: E402
+from bench.pg import QueryCounter, copy_rows, explain, machine, prepare_database  # noqa: E402
 from challenges.enums import ChallengeStatus  # noqa: E402
 from challenges.models import Challenge, Organisation  # noqa: E402
 from collaborators.filters import ApplicationFilter  # noqa: E402
 from collaborators.models import Application, User  # noqa: E402
-from collaborators.selectors import QUEUE_ORDER, queue_for_staff, queue_position, with_queue_position  # noqa: E402
+from collaborators.selectors import (  # noqa: E402
+    QUEUE_ORDER,
+    queue_for_staff,
+    queue_position,
+    queue_positions,
+    with_queue_position,
+)
 
 APPLICATIONS = 100_000
 CHALLENGES = 40
@@ -224,18 +231,6 @@ def vacuum_analyze() -> None:
 
 
 SLOW_SECONDS = 2.0
-
-
-class QueryCounter:
-    """Counts every query through the connection, including those of a request the test client makes
-    (a request resets `connection.queries`, which CaptureQueriesContext reads)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def measure(function, runs: int) -> tuple[float, int, int]:
@@ -488,6 +483,24 @@ def main() -> None:
             lambda: render(f"/staff/applications/?challenge={big_slug}"),
         )
         row("GET /staff/applications/?page=1000 (all)", lambda: render("/staff/applications/?page=1000"))
+        # The CSV export of a whole challenge: positions from one row_number() window (queue_positions),
+        # beside the correlated COUNT per row it used before (with_queue_position on every row).
+        export_path = f"{reverse('staff:queue_export')}?challenge={big_slug}"
+        row(
+            f"GET {export_path} ({sizes[big_slug]:,} rows, whole body)",
+            lambda: b"".join(render(export_path).streaming_content),
+        )
+        row(
+            f"(d) export rows with a correlated COUNT each (before), {sizes[big_slug]:,} rows",
+            lambda: [a.queue_position for a in queue_for_staff().filter(challenge=big).iterator(chunk_size=1000)],
+        )
+        row(
+            f"(d) export rows with queue_positions (after), {sizes[big_slug]:,} rows",
+            lambda: (
+                queue_positions(applications=Application.objects.filter(challenge=big)),
+                [a.pk for a in queue_for_staff(positions=False).filter(challenge=big).iterator(chunk_size=1000)],
+            ),
+        )
         # The API's staff list pages queue_for_staff() itself (DRF's paginator counts it, then slices it).
         if client.get("/api/v1/applications/?page_size=1&challenge=bench-none").status_code != 404:
             row(

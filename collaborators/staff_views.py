@@ -30,11 +30,26 @@ from challenges.models import Challenge
 from omdena import permissions
 from omdena.errors import TransitionNotAllowed
 
-from .enums import OPEN_APPLICATION_STATES, TRANSFERABLE_STATES, ApplicationStatus, ExperienceLevel, MembershipStatus
+from .enums import (
+    OPEN_APPLICATION_STATES,
+    QUEUED_STATES,
+    TRANSFERABLE_STATES,
+    ApplicationStatus,
+    ExperienceLevel,
+    MembershipStatus,
+)
 from .filters import SORT_CHOICES, ApplicationFilter
 from .forms_staff import REVIEW_ACTION_LABELS, BulkReviewForm, ReviewActionForm, ReviewScoreForm, TransferForm
 from .models import Application, Membership
-from .selectors import QUEUE_ORDER, cohort_mix, next_in_queue, person_history, queue_for_staff, queue_position
+from .selectors import (
+    QUEUE_ORDER,
+    cohort_mix,
+    next_in_queue,
+    person_history,
+    queue_for_staff,
+    queue_position,
+    queue_positions,
+)
 from .services.applications import (
     REVIEW_ACTION_TARGETS,
     REVIEW_ACTIONS,
@@ -333,7 +348,7 @@ class _Echo:
         return value
 
 
-def _csv_lines(applications: Iterable[Application]) -> Iterator[str]:
+def _csv_lines(applications: Iterable[Application], positions: dict[int, int]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # The byte-order mark makes Excel read the file as UTF-8 (names in every script).
     yield "\ufeff" + writer.writerow(CSV_HEADER)
@@ -343,7 +358,7 @@ def _csv_lines(applications: Iterable[Application]) -> Iterator[str]:
         waiting = (now - application.submitted_at).days if application.status in OPEN_APPLICATION_STATES else ""
         average = f"{application.score_average:.2f}" if application.score_average is not None else ""
         row = [
-            application.queue_position or "",
+            positions.get(application.pk, "") if application.status in QUEUED_STATES else "",
             application.person.name,
             application.person.email,
             application.challenge.title,
@@ -365,14 +380,17 @@ def _csv_lines(applications: Iterable[Application]) -> Iterator[str]:
 def queue_export(request):
     """Every application matching the queue's filters (not only one page), streamed as CSV."""
     sort = _sort(request.GET)
-    application_filter = _queue_filter(request.GET, queue_for_staff(order=sort))
+    application_filter = _queue_filter(request.GET, queue_for_staff(order=sort, positions=False))
     cleaned = _cleaned_filters(application_filter)
     challenge = cleaned.get("challenge")
     filename = "applications-{}-{}.csv".format(
         challenge.slug if challenge else "all", timezone.now().strftime("%Y%m%d-%H%M")
     )
     response = StreamingHttpResponse(
-        _csv_lines(application_filter.qs.iterator(chunk_size=1000)), content_type="text/csv; charset=utf-8"
+        _csv_lines(
+            application_filter.qs.iterator(chunk_size=1000), queue_positions(applications=application_filter.qs)
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

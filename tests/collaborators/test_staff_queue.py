@@ -14,6 +14,7 @@ from django.utils import timezone
 from challenges.enums import ChallengeStatus
 from collaborators.enums import ApplicationStatus, ExperienceLevel, MembershipStatus, QueuePriority, RemovalReason
 from collaborators.models import Application, ReviewScore
+from collaborators.selectors import queue_position
 from collaborators.services.applications import application_shortlist
 from tests.factories import (
     ApplicationFactory,
@@ -433,6 +434,33 @@ def test_csv_export_has_all_rows_not_one_page(staff_client, open_challenge):
 
     assert len(rows) == 55
     assert [int(row[0]) for row in rows] == list(range(1, 56))
+
+
+def test_csv_export_positions_are_each_applications_place_in_its_whole_queue(
+    staff_client, open_challenge, floods, django_assert_max_num_queries
+):
+    """A filtered export keeps the queue-wide #N (not the rank in the export), per challenge and state."""
+    mixed = []
+    for n in range(12):
+        mixed.append(
+            apply(
+                f"Person{n:02d} Mixed",
+                challenge=open_challenge if n % 3 else floods,
+                days=30 - n,
+                country="KE" if n % 2 else "NG",
+                priority=QueuePriority.REFERRAL if n % 4 == 0 else QueuePriority.STANDARD,
+                status=ApplicationStatus.WAITLISTED if n % 5 == 0 else ApplicationStatus.SUBMITTED,
+            )
+        )
+
+    with django_assert_max_num_queries(8):
+        _header, *rows = csv_rows(staff_client.get(EXPORT, {"country": "KE"}))
+
+    by_email = {row[2]: row[0] for row in rows}
+    kenyans = [application for application in mixed if application.country == "KE"]
+    assert len(rows) == len(kenyans)
+    for application in kenyans:
+        assert by_email[application.person.email] == str(queue_position(application=application))
 
 
 @pytest.mark.parametrize("evil", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
