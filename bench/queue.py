@@ -107,7 +107,7 @@ def load(rng: random.Random) -> None:
     user_columns = [
         "password", "is_superuser", "email", "is_staff", "is_active", "date_joined", "display_name", "country",
         "time_zone", "skills", "experience_level", "github_username", "slack_user_id", "slack_team_id",
-        "profile_url",
+        "profile_url", "tier", "profile_public",
     ]  # fmt: skip
 
     def user(n: int, staff: bool):
@@ -115,7 +115,7 @@ def load(rng: random.Random) -> None:
         country = rng.choice(COUNTRIES)
         return (
             "!unusable", staff, email, staff, True, NOW - dt.timedelta(days=rng.randint(1, 900)),
-            f"Person {n}", country, "UTC", "Python, pandas", rng.choice(LEVELS), f"bench{n}", "", "", "",
+            f"Person {n}", country, "UTC", "Python, pandas", rng.choice(LEVELS), f"bench{n}", "", "", "", "", False,
         )  # fmt: skip
 
     copy_rows("collaborators_user", user_columns, (user(n, staff=False) for n in range(PEOPLE)))

@@ -116,7 +116,7 @@ def load(rng: random.Random) -> float:
     user_columns = [
         "password", "is_superuser", "email", "is_staff", "is_active", "date_joined", "display_name", "country",
         "time_zone", "skills", "experience_level", "github_username", "github_user_id", "slack_user_id",
-        "slack_team_id", "profile_url",
+        "slack_team_id", "profile_url", "tier", "profile_public",
     ]  # fmt: skip
     copy_rows(
         "collaborators_user",
@@ -139,6 +139,8 @@ def load(rng: random.Random) -> float:
                 f"U{n:09d}",
                 "T0OMDENA",
                 "",
+                "",
+                False,
             )
             for n in range(PEOPLE)
         ),
