@@ -82,3 +82,25 @@ def test_logout_is_a_post(client, collaborator):
     client.force_login(collaborator)
     client.post("/accounts/logout/")
     assert client.get("/me/").status_code == 302
+
+
+@override_settings(EMAIL_BACKEND="tests.fakes.unreachable_smtp.UnreachableSMTPBackend")
+def test_sign_up_while_the_mail_server_is_down_keeps_the_account_and_says_so(client, caplog):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "fresh@example.org", "password1": "an-unusual-passphrase", "password2": "an-unusual-passphrase"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert User.objects.filter(email="fresh@example.org").exists()
+    assert "could not send" in response.content.decode()
+    assert any(record.levelname == "ERROR" and "fresh@example.org" in record.getMessage() for record in caplog.records)
+
+
+@override_settings(EMAIL_BACKEND="tests.fakes.unreachable_smtp.UnreachableSMTPBackend")
+def test_password_reset_while_the_mail_server_is_down_says_so(client, collaborator):
+    response = client.post("/accounts/password/reset/", {"email": "cam@example.org"}, follow=True)
+
+    assert response.status_code == 200
+    assert "could not send" in response.content.decode()
