@@ -3,10 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_completion .venv/bin/python bench/completion.py [--runs 5]
 
 Re-creates its own database, makes one running challenge per size (seats active, a few warned and removed,
-a few task leaders), then times `challenge_complete` (median of --runs; each run inside a transaction that is
-rolled back, so every run completes the same challenge and the messages it enqueues are never sent: in
-production a worker sends them after the commit), counts its queries, times the idempotent repeat on a
-completed challenge, renders certificate PDFs, and GETs the public verification page. A measurement, not
+a few task leaders), then times `challenge_complete` (the staff's request: the seats move) and
+`completion_rewards_issue` (the task after the commit: certificates, codes, messages), median of --runs,
+each run inside a transaction that is rolled back, so every run completes the same challenge and no
+message is sent; counts their queries, times completing again, renders certificate PDFs, and GETs the
+public verification page. A measurement, not
 a test: nothing here asserts a time.
 """
 
@@ -42,6 +43,7 @@ from challenges.services import challenge_complete  # noqa: E402
 from collaborators.certificate_pdf import certificate_pdf  # noqa: E402
 from collaborators.enums import MembershipStatus, RemovalReason  # noqa: E402
 from collaborators.models import Certificate, Membership, User  # noqa: E402
+from collaborators.services.completion import completion_rewards_issue  # noqa: E402
 
 SIZES = [50, 200]
 UNUSABLE = "!"  # an unusable password hash: nobody signs in as these people
@@ -85,17 +87,22 @@ def seed(size: int, staff: User) -> Challenge:
     return challenge
 
 
-def timed_completion(challenge: Challenge, staff: User) -> tuple[float, int, int]:
-    """Complete inside a transaction that is rolled back: (seconds, queries, certificates issued)."""
-    counter = QueryCounter()
+def timed_completion(challenge: Challenge, staff: User) -> tuple[float, int, float, int, int]:
+    """Complete, then issue the rewards as the task does, inside a transaction that is rolled back:
+    (seconds and queries of the request's part, seconds and queries of the task's part, certificates)."""
+    request_queries, task_queries = QueryCounter(), QueryCounter()
     with transaction.atomic():
-        with connection.execute_wrapper(counter):
+        with connection.execute_wrapper(request_queries):
             started = time.perf_counter()
             challenge_complete(challenge=challenge, by=staff)
-            seconds = time.perf_counter() - started
+            request_seconds = time.perf_counter() - started
+        with connection.execute_wrapper(task_queries):
+            started = time.perf_counter()
+            completion_rewards_issue(challenge=challenge, by=staff)
+            task_seconds = time.perf_counter() - started
         issued = Certificate.objects.filter(membership__challenge=challenge).count()
         transaction.set_rollback(True)
-    return seconds, counter.count, issued
+    return request_seconds, request_queries.count, task_seconds, task_queries.count, issued
 
 
 def main() -> None:
@@ -106,22 +113,28 @@ def main() -> None:
     staff = User.objects.create(email="bench-staff@example.org", is_staff=True, password=UNUSABLE)
     print("\n".join(machine()))
     print()
-    print("| seats | complete (median) | queries | certificates | repeat on the completed challenge | queries |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| seats | complete, in the request (median) | queries | certificates, codes, messages in the task (median) "
+        "| queries | certificates | complete again (request + task) | queries |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in SIZES:
         challenge = seed(size, staff)
         results = [timed_completion(challenge, staff) for _ in range(runs + 1)][1:]  # the first warms up
-        median = statistics.median(seconds for seconds, _, _ in results)
-        queries, issued = results[0][1], results[0][2]
+        request_ms = statistics.median(r[0] for r in results) * 1000
+        task_ms = statistics.median(r[2] for r in results) * 1000
+        _, request_queries, _, task_queries, issued = results[0]
         challenge_complete(challenge=challenge, by=staff)  # for real this time, then the repeat
+        completion_rewards_issue(challenge=challenge, by=staff)
         repeat_queries = QueryCounter()
         with connection.execute_wrapper(repeat_queries):
             started = time.perf_counter()
             challenge_complete(challenge=challenge, by=staff)
+            completion_rewards_issue(challenge=challenge, by=staff)
             repeat = time.perf_counter() - started
         print(
-            f"| {size} | {median * 1000:.0f} ms ({median / max(issued, 1) * 1000:.1f} ms a seat) | {queries} "
-            f"| {issued} | {repeat * 1000:.0f} ms | {repeat_queries.count} |"
+            f"| {size} | {request_ms:.0f} ms | {request_queries} | {task_ms:.0f} ms ({task_ms / max(issued, 1):.1f} ms "
+            f"a seat) | {task_queries} | {issued} | {repeat * 1000:.0f} ms | {repeat_queries.count} |"
         )
 
     certificate = Certificate.objects.select_related("membership").first()

@@ -11,7 +11,7 @@ from challenges.models import Challenge
 from .demo import DEMO_DOMAIN, _emails_kept_in_memory, _say
 from .models import Certificate, User
 from .services.certificates import certificate_revoke
-from .services.completion import memberships_complete_for
+from .services.completion import completion_rewards_issue
 
 
 def seed_certificates(*, stdout=None) -> int:
@@ -20,7 +20,7 @@ def seed_certificates(*, stdout=None) -> int:
     issued = 0
     with transaction.atomic(), _emails_kept_in_memory():
         for challenge in Challenge.objects.filter(status=ChallengeStatus.COMPLETED).order_by("start_date"):
-            issued += memberships_complete_for(challenge=challenge, by=staff).certificates
+            issued += completion_rewards_issue(challenge=challenge, by=staff).certificates
             if challenge.end_date:
                 ended = dt.datetime.combine(challenge.end_date, dt.time(17, 0), tzinfo=dt.UTC)
                 Certificate.objects.filter(membership__challenge=challenge).update(issued_at=ended)
