@@ -117,7 +117,7 @@ def seed_applications(*, stdout=None) -> int:
     if "staff" not in users or not open_challenges:
         _say(stdout, "No demo applications: run seed_demo first (it needs the demo users and open challenges).")
         return 0
-    with transaction.atomic(), _emails_kept_in_memory():
+    with transaction.atomic(), emails_kept_in_memory():
         seeder = _Seeder(users=users, open_challenges=open_challenges)
         seeder.run()
     _say(stdout, seeder.summary())
@@ -125,7 +125,7 @@ def seed_applications(*, stdout=None) -> int:
 
 
 @contextmanager
-def _emails_kept_in_memory():
+def emails_kept_in_memory():
     # Emails go after commit, which for seed_demo is the end of its own transaction: bracket those
     # callbacks (they run in order) with the locmem backend, so `make demo` prints no 400 emails.
     override = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
@@ -445,7 +445,7 @@ def seed_interviews_and_seats(*, stdout=None) -> int:
         return 0
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     video = "https://meet.example.org/omdena-demo"
-    with transaction.atomic(), _emails_kept_in_memory():
+    with transaction.atomic(), emails_kept_in_memory():
         shortlisted = list(
             Application.objects.filter(challenge=open_challenges[0], status=ApplicationStatus.SHORTLISTED)
             .exclude(person__email__startswith="applicant@")

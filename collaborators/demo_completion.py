@@ -8,7 +8,7 @@ from django.db import transaction
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
 
-from .demo import DEMO_DOMAIN, _emails_kept_in_memory, _say
+from .demo import DEMO_DOMAIN, _say, emails_kept_in_memory
 from .models import Certificate, User
 from .services.certificates import certificate_revoke
 from .services.completion import completion_rewards_issue
@@ -18,7 +18,7 @@ def seed_certificates(*, stdout=None) -> int:
     """Issue what completion issues for every completed demo challenge; safe to repeat. Returns certificates made."""
     staff = User.objects.filter(email=f"staff@{DEMO_DOMAIN}").first()
     issued = 0
-    with transaction.atomic(), _emails_kept_in_memory():
+    with transaction.atomic(), emails_kept_in_memory():
         for challenge in Challenge.objects.filter(status=ChallengeStatus.COMPLETED).order_by("start_date"):
             issued += completion_rewards_issue(challenge=challenge, by=staff).certificates
             if challenge.end_date:

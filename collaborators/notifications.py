@@ -115,3 +115,22 @@ def notify_completion(*, membership, certificate, referral_code) -> None:
         },
         channels=(Channel.EMAIL, Channel.SLACK),
     )
+
+
+def notify_tier_promotion(*, person) -> None:
+    """A promotion on the community ladder (lowering or clearing a tier sends nothing)."""
+    from .certificate_links import absolute
+
+    public_url = absolute(reverse("public_profile", args=[person.public_handle])) if person.profile_public else ""
+    outbox_enqueue(
+        recipient=person,
+        template="tier_granted",
+        subject=_("You are now %(tier)s") % {"tier": person.get_tier_display()},
+        key=f"tier:{person.pk}:{person.tier}:{person.tier_granted_at.timestamp():.0f}",
+        context={
+            "tier": str(person.get_tier_display()),
+            "profile_url": absolute(reverse("profile_edit")),
+            "public_url": public_url,
+        },
+        channels=(Channel.EMAIL,),
+    )

@@ -10,6 +10,8 @@ from omdena import permissions
 
 from ..enums import Tier
 from ..models import User
+from ..notifications import notify_tier_promotion
+from ..tiers import tier_rank
 
 
 def tier_grant(*, person: User, tier: str, by: User, note: str = "") -> User:
@@ -31,4 +33,6 @@ def tier_grant(*, person: User, tier: str, by: User, note: str = "") -> User:
         locked.tier_granted_at = timezone.now() if tier else None
         locked.save(update_fields=["tier", "tier_granted_at"])
         audit_record(actor=by, verb="tier.grant", subject=locked, from_state=from_tier, to_state=tier, note=note)
+        if tier_rank(tier) > tier_rank(from_tier):
+            notify_tier_promotion(person=locked)
     return locked

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FloatField, IntegerField, Value
 from django.urls import reverse
@@ -223,6 +224,22 @@ def test_staff_may_lower_or_clear_a_tier(staff):
     assert (cleared.tier, cleared.tier_granted_at) == ("", None)
     moves = list(AuditEntry.objects.filter(verb="tier.grant").order_by("id").values_list("from_state", "to_state"))
     assert moves == [("mentor", "collaborator"), ("collaborator", "")]
+
+
+@pytest.mark.django_db
+def test_a_promotion_is_emailed_once_and_a_demotion_not_at_all(staff, django_capture_on_commit_callbacks):
+    person = UserFactory(display_name="Ife Okoro", email="ife@example.org", tier=Tier.COLLABORATOR)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tier_grant(person=person, tier=Tier.ML_ENGINEER, by=staff)
+        tier_grant(person=person, tier=Tier.ML_ENGINEER, by=staff)
+        tier_grant(person=person, tier=Tier.JUNIOR_ML_ENGINEER, by=staff)
+
+    assert [(message.to, message.subject) for message in mail.outbox] == [
+        (["ife@example.org"], "You are now ML engineer")
+    ]
+    assert "Congratulations: our staff made you ML engineer" in mail.outbox[0].body
+    assert "/me/profile/" in mail.outbox[0].body  # no public profile yet: where to switch it on
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from challenges.demo_chapters import seed_chapters
 from challenges.demo_tasks import seed_tasks
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge, Organisation, Tag
-from collaborators.demo import seed_applications, seed_interviews_and_seats
+from collaborators.demo import emails_kept_in_memory, seed_applications, seed_interviews_and_seats
 from collaborators.demo_community import seed_community
 from collaborators.demo_completion import seed_certificates
 from collaborators.enums import ExperienceLevel
@@ -79,7 +79,8 @@ class Command(BaseCommand):
         )
         chapters = seed_chapters(people=demo_people, staff=staff)
         self.stdout.write(f"Demo chapters ready ({len(chapters)} chapters).")
-        community = seed_community(people=demo_people, by=staff)
+        with emails_kept_in_memory():  # the tier promotions' emails are not printed to the console
+            community = seed_community(people=demo_people, by=staff)
         self.stdout.write(
             f"Demo tiers and public profiles ready ({community.granted} tiers granted now; public profiles: "
             + ", ".join(f"/people/{handle}/" for handle in community.public_handles)
