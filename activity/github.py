@@ -230,6 +230,34 @@ def remove_team_member(org: str, team_slug: str, username: str) -> None:
         _client().requester.requestJsonAndCheck("DELETE", path)
 
 
+def repository_invitation_state(repo_full_name: str, username: str) -> Literal["accepted", "pending", "expired"]:
+    """Where a repository invitation stands: the person is a collaborator (accepted), an unexpired invitation
+    waits for them (pending), or neither (GitHub expires invitations after 7 days, or someone cancelled it)."""
+    # https://docs.github.com/en/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator
+    # https://docs.github.com/en/rest/collaborators/invitations#list-repository-invitations
+    with _calling_github():
+        repo = _client().get_repo(repo_full_name)
+        if repo.has_in_collaborators(username):
+            return "accepted"
+        for invitation in repo.get_pending_invitations():
+            if invitation.invitee is not None and invitation.invitee.login.lower() == username.lower():
+                return "expired" if invitation.expired else "pending"
+    return "expired"
+
+
+def team_membership_state(org: str, team_slug: str, username: str) -> Literal["active", "pending"] | None:
+    """A person's team membership: active, pending (the organisation invitation is not accepted yet), or None
+    when there is none (an organisation invitation that expired takes its pending team membership with it)."""
+    # https://docs.github.com/en/rest/teams/members#get-team-membership-for-a-user
+    path = f"/orgs/{_quote(org)}/teams/{_quote(team_slug)}/memberships/{_quote(username)}"
+    try:
+        with _calling_github():
+            _, data = _client().requester.requestJsonAndCheck("GET", path)
+    except NotFound:
+        return None
+    return data["state"]
+
+
 def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) -> list[PullRequest]:
     """Pull requests updated at or after `since`, newest first.
 

@@ -58,6 +58,11 @@ TRANSIENT_FALLBACK = dt.timedelta(minutes=15)
 # Someone not in the Slack workspace (or without a GitHub username) is looked for again later, less and less often.
 RECHECK_FIRST = dt.timedelta(minutes=15)
 RECHECK_MAX = dt.timedelta(days=1)
+# A pending GitHub invitation is looked at again (accepted? expired?) after an hour, then less and less often, at
+# most daily: GitHub expires invitations after 7 days, so an expired one is sent again within a day. After
+# MAX_GITHUB_INVITATIONS unaccepted invitations the step fails, for staff to ask the person.
+INVITATION_CHECK_FIRST = dt.timedelta(hours=1)
+MAX_GITHUB_INVITATIONS = 3
 # GitHub answers 422 with this once its own daily count is reached (e.g. invitations sent by hand).
 GITHUB_INVITATION_LIMIT_MESSAGE = "limit of invitations"
 # What staff can do about Slack's error codes.
@@ -216,7 +221,7 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
         if step is None:
             return None
         now = timezone.now()
-        if step.status not in RUNNABLE_STATES:
+        if step.status not in RUNNABLE_STATES and step.status != Status.INVITATION_PENDING:
             return step
         if step.status == Status.RATE_LIMITED and step.next_attempt_at and step.next_attempt_at > now:
             return step  # the provider asked us to wait until then: an early duplicate run must not call it again
@@ -260,6 +265,8 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
 def _perform(step: OnboardingStep, now: dt.datetime) -> Outcome:
     if step.direction == Direction.GRANT and step.membership.status not in GRANTING_SEAT_STATES:
         return Outcome(Status.CANCELLED, detail=_("cancelled: the seat is no longer active"), called=False)
+    if step.status == Status.INVITATION_PENDING:
+        return INVITATION_CHECKS[step.kind](step, now)
     return HANDLERS[(step.direction, step.kind)](step, now)
 
 
@@ -273,6 +280,7 @@ def _record(step: OnboardingStep, outcome: Outcome, now: dt.datetime) -> None:
         step.attempts += 1
     if outcome.invitation_sent:
         step.invitation_sent_at = now
+        step.invitations_sent += 1
     step.save(
         update_fields=[
             "status",
@@ -282,6 +290,7 @@ def _record(step: OnboardingStep, outcome: Outcome, now: dt.datetime) -> None:
             "next_attempt_at",
             "attempts",
             "invitation_sent_at",
+            "invitations_sent",
             "updated_at",
         ]
     )
@@ -563,6 +572,7 @@ def _grant_github_repository(step: OnboardingStep, now: dt.datetime) -> Outcome:
             detail=_("invitation sent to %(username)s; access starts when they accept it on GitHub")
             % {"username": username},
             http_status=result.http_status,
+            next_attempt_at=now + INVITATION_CHECK_FIRST,
             invitation_sent=True,
         )
     return Outcome(
@@ -596,9 +606,71 @@ def _grant_github_team(step: OnboardingStep, now: dt.datetime) -> Outcome:
             detail=_("invited to the %(organisation)s organisation; the team applies once %(username)s accepts")
             % {"organisation": organisation, "username": username},
             http_status=200,
+            next_attempt_at=now + INVITATION_CHECK_FIRST,
             invitation_sent=True,
         )
     return Outcome(Status.DONE, detail=_("%(username)s is in the team") % {"username": username}, http_status=200)
+
+
+def _invitation_recheck_at(step: OnboardingStep, now: dt.datetime) -> dt.datetime:
+    """Half the time since the invitation went out, from an hour to a day."""
+    waited = now - (step.invitation_sent_at or step.created_at)
+    return now + min(max(INVITATION_CHECK_FIRST, waited / 2), RECHECK_MAX)
+
+
+def _invitation_still_pending(step: OnboardingStep, now: dt.datetime) -> Outcome:
+    return Outcome(
+        Status.INVITATION_PENDING,
+        detail=step.detail,
+        http_status=200,
+        next_attempt_at=_invitation_recheck_at(step, now),
+    )
+
+
+def _invitation_expired(step: OnboardingStep, now: dt.datetime) -> Outcome:
+    """Send a new invitation (the grant again), unless enough went unanswered: then staff ask the person."""
+    username = step.membership.person.github_username
+    if step.invitations_sent >= MAX_GITHUB_INVITATIONS:
+        return Outcome(
+            Status.FAILED,
+            detail=_("%(count)d invitations to %(username)s expired unaccepted; ask them, then retry")
+            % {"count": step.invitations_sent, "username": username},
+            http_status=404,
+        )
+    return HANDLERS[(Direction.GRANT, step.kind)](step, now)
+
+
+def _check_github_repository_invitation(step: OnboardingStep, now: dt.datetime) -> Outcome:
+    username = step.membership.person.github_username
+    if not username:
+        return _no_github_username(step, now)
+    state = github.repository_invitation_state(step.target, username)
+    if state == "accepted":
+        return Outcome(
+            Status.DONE,
+            detail=_("%(username)s accepted the invitation and has access") % {"username": username},
+            http_status=204,
+        )
+    if state == "pending":
+        return _invitation_still_pending(step, now)
+    return _invitation_expired(step, now)
+
+
+def _check_github_team_invitation(step: OnboardingStep, now: dt.datetime) -> Outcome:
+    username = step.membership.person.github_username
+    if not username:
+        return _no_github_username(step, now)
+    organisation, team_slug = step.target.split("/", 1)
+    state = github.team_membership_state(organisation, team_slug, username)
+    if state == "active":
+        return Outcome(
+            Status.DONE,
+            detail=_("%(username)s accepted the invitation and is in the team") % {"username": username},
+            http_status=200,
+        )
+    if state == "pending":
+        return _invitation_still_pending(step, now)
+    return _invitation_expired(step, now)
 
 
 def _revoke_github_repository(step: OnboardingStep, now: dt.datetime) -> Outcome:
@@ -638,6 +710,11 @@ def _revoke_github_team(step: OnboardingStep, now: dt.datetime) -> Outcome:
     return Outcome(Status.DONE, detail=_("removed from the team"), http_status=204)
 
 
+# A grant whose invitation is pending is looked at, not run again (reading costs no invitation).
+INVITATION_CHECKS: dict[str, Callable[[OnboardingStep, dt.datetime], Outcome]] = {
+    Kind.GITHUB_REPOSITORY: _check_github_repository_invitation,
+    Kind.GITHUB_TEAM: _check_github_team_invitation,
+}
 HANDLERS: dict[tuple[str, str], Callable[[OnboardingStep, dt.datetime], Outcome]] = {
     (Direction.GRANT, Kind.SLACK_CHANNEL): _grant_slack_channel,
     (Direction.GRANT, Kind.SLACK_WORKSPACE_INVITE): _grant_workspace_invite,

@@ -10,13 +10,15 @@ from django.utils import timezone
 from challenges.models import Challenge
 from collaborators.models import Membership
 
-from .models import ATTENTION_STATES, RUNNABLE_STATES, OnboardingStep
+from .models import ATTENTION_STATES, RUNNABLE_STATES, OnboardingStatus, OnboardingStep
 
 
 def onboarding_due_step_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    """Steps whose next attempt has come, oldest first (an index on status and next attempt)."""
+    """Steps whose next attempt (or, for a pending invitation, next look) has come, oldest first (an index on
+    status and next attempt)."""
+    due_states = [*RUNNABLE_STATES, OnboardingStatus.INVITATION_PENDING]
     return list(
-        OnboardingStep.objects.filter(status__in=RUNNABLE_STATES, next_attempt_at__lte=now or timezone.now())
+        OnboardingStep.objects.filter(status__in=due_states, next_attempt_at__lte=now or timezone.now())
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -68,6 +68,8 @@ class OnboardingStep(models.Model):
     # Set when GitHub created an invitation (201, or a pending team membership): today's count per repository
     # and per organisation is what keeps us under GitHub's daily invitation limits.
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    # GitHub invitations expire after 7 days unaccepted: how many were sent, so that the re-sending stops.
+    invitations_sent = models.PositiveSmallIntegerField(_("invitations sent"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -372,9 +372,11 @@ def test_the_daily_invitation_limit_defers_to_the_next_utc_day(repos, onboard, r
     assert repos.invitations(REPOS[0]) == set()
 
     travel(dt.datetime(2026, 11, 9, 23, 59, tzinfo=dt.UTC))
-    assert run_due() == 0
+    run_due()  # (the other repository's pending invitation is looked at; it is still pending)
+    deferred.refresh_from_db()
+    assert deferred.status == Status.PENDING and repos.invitations(REPOS[0]) == set()
     travel(dt.datetime(2026, 11, 10, 0, 6, tzinfo=dt.UTC))
-    assert run_due() == 1
+    run_due()
     deferred.refresh_from_db()
     assert deferred.status == Status.INVITATION_PENDING
     assert repos.invitations(REPOS[0]) == {"octocat"}
@@ -495,6 +497,105 @@ def test_revoking_cancels_grants_not_done_yet_so_joining_slack_later_grants_noth
 
 
 @pytest.mark.postgres
+# --- Pending invitations: accepted, still pending, expired ----------------------------------------------------
+
+
+def test_an_accepted_repository_invitation_is_seen_and_the_step_is_done(client, repos, onboard, run_due, travel):
+    membership = seat(github_repositories=REPOS[:1])
+    onboard(membership)
+    step = steps_of(membership)[(Kind.GITHUB_REPOSITORY, REPOS[0])]
+    assert step.next_attempt_at == NOW + dt.timedelta(hours=1)
+
+    travel(NOW + dt.timedelta(minutes=59))
+    assert run_due() == 0  # not yet looked at
+    repos.accept_invitation(REPOS[0], "octocat")
+    travel(NOW + dt.timedelta(hours=1, minutes=1))
+    assert run_due() == 1
+
+    step.refresh_from_db()
+    assert (step.status, step.detail) == (Status.DONE, "octocat accepted the invitation and has access")
+    assert (step.invitations_sent, repos.repos[REPOS[0].lower()].invitations_sent) == (1, 1)
+    client.force_login(membership.person)
+    page = client.get("/me/challenges/").content.decode()
+    assert "accept the invitation" not in page
+
+
+def test_a_pending_invitation_is_looked_at_less_and_less_often_and_never_sent_twice(repos, onboard, run_due, travel):
+    membership = seat(github_repositories=REPOS[:1])
+    onboard(membership)
+    step = steps_of(membership)[(Kind.GITHUB_REPOSITORY, REPOS[0])]
+
+    looks = []
+    for hours in (1, 2, 4, 8):
+        travel(NOW + dt.timedelta(hours=hours, minutes=1))
+        run_due()
+        step.refresh_from_db()
+        looks.append(step.next_attempt_at - (NOW + dt.timedelta(hours=hours, minutes=1)))
+
+    assert step.status == Status.INVITATION_PENDING
+    assert looks == sorted(looks) and looks[0] == dt.timedelta(hours=1) and looks[-1] > dt.timedelta(hours=4)
+    assert (step.invitations_sent, repos.repos[REPOS[0].lower()].invitations_sent) == (1, 1)
+
+
+def test_an_expired_invitation_is_sent_again_and_after_three_staff_are_told(client, staff, repos, onboard, run_due):
+    membership = seat(github_repositories=REPOS[:1])
+    onboard(membership)
+    step = steps_of(membership)[(Kind.GITHUB_REPOSITORY, REPOS[0])]
+
+    for sent in (2, 3):
+        repos.expire_invitation(REPOS[0], "octocat")
+        OnboardingStep.objects.filter(pk=step.pk).update(next_attempt_at=NOW)
+        run_due()
+        step.refresh_from_db()
+        assert (step.status, step.invitations_sent) == (Status.INVITATION_PENDING, sent)
+        assert repos.repos[REPOS[0].lower()].invitations_sent == sent
+        assert step.invitation_sent_at == NOW
+
+    repos.expire_invitation(REPOS[0], "octocat")
+    OnboardingStep.objects.filter(pk=step.pk).update(next_attempt_at=NOW)
+    run_due()
+
+    step.refresh_from_db()
+    assert step.status == Status.FAILED
+    assert step.detail == "3 invitations to octocat expired unaccepted; ask them, then retry"
+    assert repos.repos[REPOS[0].lower()].invitations_sent == 3
+    client.force_login(staff)
+    assert "3 invitations to octocat expired unaccepted" in client.get("/staff/onboarding/").content.decode()
+
+
+def test_a_team_invitation_accepted_or_expired(repos, onboard, run_due):
+    repos.add_team("OmdenaAI", "water-pumps")
+    repos.add_user("ada-codes")
+    accepting = seat(github_team_slug="water-pumps")
+    forgetting = seat(email="ada@example.org", github_username="ada-codes", github_team_slug="water-pumps")
+    onboard(accepting)
+    onboard(forgetting)
+
+    repos.accept_org_invitation("OmdenaAI", "octocat")
+    repos.expire_org_invitation("OmdenaAI", "ada-codes")
+    OnboardingStep.objects.update(next_attempt_at=NOW)
+    run_due()
+
+    accepted = steps_of(accepting)[(Kind.GITHUB_TEAM, "OmdenaAI/water-pumps")]
+    again = steps_of(forgetting)[(Kind.GITHUB_TEAM, "OmdenaAI/water-pumps")]
+    assert (accepted.status, accepted.detail) == (Status.DONE, "octocat accepted the invitation and is in the team")
+    assert (again.status, again.invitations_sent) == (Status.INVITATION_PENDING, 2)
+    assert repos.team_members("OmdenaAI", "water-pumps") == {"octocat": "active", "ada-codes": "pending"}
+
+
+def test_a_pending_invitation_of_a_removed_seat_is_not_looked_at_but_revoked(repos, onboard, run_due, revoke):
+    membership = seat(github_repositories=REPOS[:1])
+    onboard(membership)
+
+    revoke(membership)
+    OnboardingStep.objects.filter(direction=OnboardingDirection.GRANT).update(next_attempt_at=NOW)
+    run_due()
+
+    grant = steps_of(membership, direction=OnboardingDirection.GRANT)[(Kind.GITHUB_REPOSITORY, REPOS[0])]
+    assert grant.status == Status.CANCELLED
+    assert repos.invitations(REPOS[0]) == set()  # the revocation cancelled the invitation on GitHub
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_step_run_twice_at_the_same_moment_calls_github_once(repos):

@@ -178,6 +178,18 @@ class FakeGitHub(FakeService):
             repo.invitations.pop(login.lower(), None)
             repo.collaborators.add(login.lower())
 
+    def expire_invitation(self, full_name: str, login: str) -> None:
+        """Seven days passed: GitHub keeps listing the invitation, marked expired, and it can no longer be accepted."""
+        with self.lock:
+            self._repo(full_name).invitations[login.lower()]["expired"] = True
+
+    def expire_org_invitation(self, org: str, login: str) -> None:
+        """The organisation invitation expired: the pending team memberships it carried are gone."""
+        with self.lock:
+            for (team_org, _slug), members in self.teams.items():
+                if team_org == org.lower() and members.get(login.lower(), {}).get("state") == "pending":
+                    members.pop(login.lower())
+
     def accept_org_invitation(self, org: str, login: str) -> None:
         with self.lock:
             self.org_members.setdefault(org.lower(), set()).add(login.lower())
@@ -240,10 +252,13 @@ class FakeGitHub(FakeService):
         ("GET", r"/rate_limit", "get_rate_limit"),
         ("GET", r"/users/(?P<login>[^/]+)", "get_user"),
         ("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)", "get_repo"),
+        ("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/collaborators/(?P<login>[^/]+)", "check_collaborator"),
         ("PUT", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/collaborators/(?P<login>[^/]+)", "put_collaborator"),
+        ("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/invitations", "list_invitations"),
         ("DELETE", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/collaborators/(?P<login>[^/]+)", "delete_collaborator"),
         ("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/pulls", "list_pulls"),
         ("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/pulls/(?P<number>\d+)/reviews", "list_reviews"),
+        ("GET", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)/memberships/(?P<login>[^/]+)", "get_membership"),
         ("PUT", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)/memberships/(?P<login>[^/]+)", "put_membership"),
         ("DELETE", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)/memberships/(?P<login>[^/]+)", "delete_membership"),
     ]
@@ -361,8 +376,8 @@ class FakeGitHub(FakeService):
         if key in self.org_members.get(repo.owner.lower(), set()):  # org members get access without invitation
             repo.collaborators.add(key)
             return Response(204)
-        if key in repo.invitations:  # an invitation is already pending: GitHub answers with it again
-            return Response(201, repo.invitations[key])
+        if key in repo.invitations and not repo.invitations[key]["expired"]:
+            return Response(201, repo.invitations[key])  # an invitation is already pending: GitHub answers with it
         if repo.invitations_sent >= self.invitation_limit:
             return Response(
                 422,
@@ -396,6 +411,18 @@ class FakeGitHub(FakeService):
         repo.invitations[key] = invitation
         repo.invitations_sent += 1
         return Response(201, invitation)
+
+    def _check_collaborator(self, request: Request, owner: str, name: str, login: str) -> Response:
+        repo = self._find_repo(owner, name)
+        if repo is None:
+            return not_found("/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator")
+        return Response(204) if login.lower() in repo.collaborators else Response(404, {"message": "Not Found"})
+
+    def _list_invitations(self, request: Request, owner: str, name: str) -> Response:
+        repo = self._find_repo(owner, name)
+        if repo is None:
+            return not_found("/collaborators/invitations#list-repository-invitations")
+        return self._page(request, list(repo.invitations.values()))
 
     def _delete_collaborator(self, request: Request, owner: str, name: str, login: str) -> Response:
         repo = self._find_repo(owner, name)
@@ -457,6 +484,14 @@ class FakeGitHub(FakeService):
             200,
             {"url": f"{self.url}/orgs/{org}/teams/{slug}/memberships/{user['login']}", "role": role, "state": state},
         )
+
+    def _get_membership(self, request: Request, org: str, slug: str, login: str) -> Response:
+        membership = self.teams.get((org.lower(), slug.lower()), {}).get(login.lower())
+        user = self._user(login)
+        if membership is None or user is None:
+            return not_found("/teams/members#get-team-membership-for-a-user")
+        url = f"{self.url}/orgs/{org}/teams/{slug}/memberships/{user['login']}"
+        return Response(200, {"url": url, "role": membership["role"], "state": membership["state"]})
 
     def _delete_membership(self, request: Request, org: str, slug: str, login: str) -> Response:
         key = (org.lower(), slug.lower())
