@@ -23,8 +23,12 @@ NOTE_MAX_LENGTH = 500
 class BulkReviewForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
         queryset=Application.objects.select_related("person", "challenge"),
-        error_messages={"required": _("Tick at least one application first.")},
+        required=False,
     )
+    # "Every application matching the filters", not only the ticked ones; the count the reviewer saw is sent
+    # with it, so that a set that changed in the meantime is refused instead of acted on.
+    all_matching = forms.BooleanField(required=False)
+    matching_count = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     action = forms.ChoiceField(
         label=_("Action"),
         choices=[("", _("Choose an action…")), *REVIEW_ACTION_LABELS.items()],
@@ -46,6 +50,12 @@ class BulkReviewForm(forms.Form):
                 _("At most %(limit)d applications at once."), params={"limit": BULK_LIMIT}, code="too_many"
             )
         return applications
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("all_matching") and not cleaned.get("applications") and "applications" not in self.errors:
+            self.add_error("applications", _("Tick at least one application first."))
+        return cleaned
 
 
 class ReviewActionForm(forms.Form):

@@ -39,7 +39,14 @@ from .enums import (
     MembershipStatus,
 )
 from .filters import SORT_CHOICES, ApplicationFilter
-from .forms_staff import REVIEW_ACTION_LABELS, BulkReviewForm, ReviewActionForm, ReviewScoreForm, TransferForm
+from .forms_staff import (
+    BULK_LIMIT,
+    REVIEW_ACTION_LABELS,
+    BulkReviewForm,
+    ReviewActionForm,
+    ReviewScoreForm,
+    TransferForm,
+)
 from .models import Application, Membership
 from .selectors import (
     QUEUE_ORDER,
@@ -261,6 +268,7 @@ def queue(request):
             "here_query": here.urlencode(),
             "select_all": request.GET.get("select") == "page",
             "bulk_form": BulkReviewForm(initial={"query": here.urlencode()}),
+            "bulk_limit": BULK_LIMIT,
             "challenge": challenge,
             "status_summary": _status_summary(cleaned.get("status")),
             "mix": _mix_panel(challenge, top_countries=5) if challenge else None,
@@ -281,7 +289,26 @@ def queue_bulk(request):
                 messages.error(request, error)
         return redirect(back)
     action = form.cleaned_data["action"]
-    applications = form.cleaned_data["applications"].order_by(*QUEUE_ORDER)
+    if form.cleaned_data["all_matching"]:
+        matching = _queue_filter(QueryDict(form.cleaned_data["query"]), Application.objects.all()).qs
+        count = matching.count()
+        if count != form.cleaned_data["matching_count"]:
+            messages.error(
+                request,
+                _("The applications matching these filters changed (%(count)d now): nothing was moved; look again.")
+                % {"count": count},
+            )
+            return redirect(back)
+        if count > BULK_LIMIT:
+            messages.error(
+                request,
+                _("%(count)d applications match: at most %(limit)d at once. Narrow the filters and apply again.")
+                % {"count": count, "limit": BULK_LIMIT},
+            )
+            return redirect(back)
+        applications = matching.select_related("person", "challenge").order_by(*QUEUE_ORDER)
+    else:
+        applications = form.cleaned_data["applications"].order_by(*QUEUE_ORDER)
     result = applications_bulk_review(
         applications=applications, action=action, by=request.user, note=form.cleaned_data["note"]
     )

@@ -366,6 +366,46 @@ def test_bulk_without_ticks_or_action_says_what_is_missing(staff_client, queue, 
     assert queue["ben"].status == ApplicationStatus.SUBMITTED
 
 
+def test_bulk_on_all_matching_moves_every_filtered_application_beyond_the_page(
+    staff_client, open_challenge, floods, django_capture_on_commit_callbacks
+):
+    nigerians = [apply(f"Person{n:02d} Lagos", challenge=open_challenge, days=n + 1, country="NG") for n in range(53)]
+    kenyan = apply("Wanjiru Kenya", challenge=open_challenge, days=5, country="KE")
+    elsewhere = apply("Bola Floods", challenge=floods, days=5, country="NG")
+    query = f"challenge={open_challenge.slug}&country=NG"
+
+    page = staff_client.get(f"{QUEUE}?{query}").content.decode()
+    assert "Apply to all 53 applications matching the filters" in page  # 50 rows shown, 53 match
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            BULK, {"all_matching": "on", "matching_count": 53, "action": "waitlist", "query": query}
+        )
+
+    assert message_texts(response) == ["53 applications moved to “Waitlisted”; each applicant gets an email."]
+    assert {a.status for a in Application.objects.filter(pk__in=[a.pk for a in nigerians])} == {
+        ApplicationStatus.WAITLISTED
+    }
+    for untouched in (kenyan, elsewhere):
+        untouched.refresh_from_db()
+        assert untouched.status == ApplicationStatus.SUBMITTED
+    assert len(mail.outbox) == 53
+
+
+def test_bulk_on_all_matching_refuses_a_set_that_changed_since_the_page_was_shown(staff_client, open_challenge):
+    for n in range(3):
+        apply(f"Person{n:02d} Changed", challenge=open_challenge, days=n + 1, country="NG")
+
+    response = staff_client.post(
+        BULK, {"all_matching": "on", "matching_count": 2, "action": "reject", "query": "country=NG"}
+    )
+
+    assert message_texts(response) == [
+        "The applications matching these filters changed (3 now): nothing was moved; look again."
+    ]
+    assert not Application.objects.filter(status=ApplicationStatus.REJECTED).exists()
+
+
 def test_bulk_redirect_never_leaves_the_queue(staff_client, queue):
     response = staff_client.post(
         BULK, {"applications": [queue["ben"].pk], "action": "waitlist", "query": "//evil.example/?x=1"}
