@@ -212,6 +212,7 @@ class MixPanel:
     levels: list
     countries: list
     target_percent: int
+    level_total: int = 0  # the people the level percentages are of (accepted and shortlisted applications)
     target_low: int = MIX_TARGET_LOW
     target_high: int = MIX_TARGET_HIGH
 
@@ -230,6 +231,7 @@ def _mix_panel(challenge: Challenge, *, top_countries: int = 8) -> MixPanel:
         levels=mix.levels,
         countries=mix.countries,
         target_percent=mix.target_percent,
+        level_total=mix.total,
     )
 
 
