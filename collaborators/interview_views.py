@@ -194,38 +194,50 @@ def _staff_interview(request, pk: int) -> Interview:
     return get_object_or_404(interviews_visible_to(user=request.user), pk=pk)
 
 
+def _staff_form_action(request, *, application_id: int, form: Form, prefix: str, act, aliases=None):
+    """What every staff interview form does: a valid form runs `act` (the service; it returns the confirmation);
+    a refused move is a message, a service's field error goes back on the form, and success is a message."""
+    if form.is_valid():
+        try:
+            confirmation = act(form.cleaned_data)
+        except TransitionNotAllowed as error:
+            _refused(request, error)
+            return redirect("staff:application", pk=application_id)
+        except ValidationError as error:
+            _add_service_errors(form, error, aliases=aliases)
+        else:
+            messages.success(request, confirmation)
+            return redirect("staff:application", pk=application_id)
+    return _review_page(request, _application(application_id), {prefix: form})
+
+
 @staff_only
 @require_POST
 def interview_offer(request, pk):
     application = _application(pk)
     form = InterviewOfferForm(request.POST, prefix=OFFER)
-    if form.is_valid():
-        try:
-            interview_offer_slots(
-                application=application,
-                slots=form.slots(),
-                interviewer=form.cleaned_data["interviewer"],
-                video_link=form.cleaned_data["video_link"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                by=request.user,
-            )
-        except TransitionNotAllowed as error:
-            _refused(request, error)
-            return redirect("staff:application", pk=pk)
-        except ValidationError as error:
-            _add_service_errors(form, error, aliases={"slots": SLOT_NAMES[0]})
-        else:
-            count = len(form.slots())
-            messages.success(
-                request,
-                _("%(count)d times offered to %(name)s; they get an email to pick one.")
-                % {"count": count, "name": application.person.name}
-                if count > 1
-                else _("One time offered to %(name)s; they get an email to confirm it.")
-                % {"name": application.person.name},
-            )
-            return redirect("staff:application", pk=pk)
-    return _review_page(request, application, {OFFER: form})
+
+    def act(data) -> str:
+        slots = form.slots()
+        interview_offer_slots(
+            application=application,
+            slots=slots,
+            interviewer=data["interviewer"],
+            video_link=data["video_link"],
+            duration_minutes=data["duration_minutes"],
+            by=request.user,
+        )
+        name = application.person.name
+        if len(slots) > 1:
+            return _("%(count)d times offered to %(name)s; they get an email to pick one.") % {
+                "count": len(slots),
+                "name": name,
+            }
+        return _("One time offered to %(name)s; they get an email to confirm it.") % {"name": name}
+
+    return _staff_form_action(
+        request, application_id=pk, form=form, prefix=OFFER, act=act, aliases={"slots": SLOT_NAMES[0]}
+    )
 
 
 @staff_only
@@ -233,58 +245,41 @@ def interview_offer(request, pk):
 def interview_set_time(request, pk):
     application = _application(pk)
     form = InterviewScheduleForm(request.POST, prefix=SCHEDULE)
-    if form.is_valid():
-        try:
-            interview = interview_schedule(
-                application=application,
-                scheduled_at=form.cleaned_data["scheduled_at"],
-                interviewer=form.cleaned_data["interviewer"],
-                video_link=form.cleaned_data["video_link"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                by=request.user,
-            )
-        except TransitionNotAllowed as error:
-            _refused(request, error)
-            return redirect("staff:application", pk=pk)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Interview set for %(when)s; %(name)s and the interviewer get a calendar invite.")
-                % {"when": _when(interview.scheduled_at), "name": application.person.name},
-            )
-            return redirect("staff:application", pk=pk)
-    return _review_page(request, application, {SCHEDULE: form})
+
+    def act(data) -> str:
+        interview = interview_schedule(
+            application=application,
+            scheduled_at=data["scheduled_at"],
+            interviewer=data["interviewer"],
+            video_link=data["video_link"],
+            duration_minutes=data["duration_minutes"],
+            by=request.user,
+        )
+        return _("Interview set for %(when)s; %(name)s and the interviewer get a calendar invite.") % {
+            "when": _when(interview.scheduled_at),
+            "name": application.person.name,
+        }
+
+    return _staff_form_action(request, application_id=pk, form=form, prefix=SCHEDULE, act=act)
 
 
 @staff_only
 @require_POST
 def interview_reschedule_view(request, pk):
     interview = _staff_interview(request, pk)
-    application = interview.application
     form = InterviewRescheduleForm(request.POST, prefix=RESCHEDULE)
-    if form.is_valid():
-        try:
-            interview = interview_reschedule(
-                interview=interview,
-                scheduled_at=form.cleaned_data["scheduled_at"],
-                video_link=form.cleaned_data["video_link"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except TransitionNotAllowed as error:
-            _refused(request, error)
-            return redirect("staff:application", pk=application.pk)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("New time: %(when)s. The calendar invites are updated.") % {"when": _when(interview.scheduled_at)},
-            )
-            return redirect("staff:application", pk=application.pk)
-    return _review_page(request, _application(application.pk), {RESCHEDULE: form})
+
+    def act(data) -> str:
+        moved = interview_reschedule(
+            interview=interview,
+            scheduled_at=data["scheduled_at"],
+            video_link=data["video_link"],
+            note=data["note"],
+            by=request.user,
+        )
+        return _("New time: %(when)s. The calendar invites are updated.") % {"when": _when(moved.scheduled_at)}
+
+    return _staff_form_action(request, application_id=interview.application_id, form=form, prefix=RESCHEDULE, act=act)
 
 
 @staff_only
@@ -292,15 +287,12 @@ def interview_reschedule_view(request, pk):
 def interview_cancel_view(request, pk):
     interview = _staff_interview(request, pk)
     form = InterviewCancelForm(request.POST, prefix=CANCEL)
-    if not form.is_valid():
-        return _review_page(request, _application(interview.application_id), {CANCEL: form})
-    try:
-        interview_cancel(interview=interview, by=request.user, reason=form.cleaned_data["reason"])
-    except TransitionNotAllowed as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Interview cancelled; the applicant is told and calendar invites are withdrawn."))
-    return redirect("staff:application", pk=interview.application_id)
+
+    def act(data) -> str:
+        interview_cancel(interview=interview, by=request.user, reason=data["reason"])
+        return _("Interview cancelled; the applicant is told and calendar invites are withdrawn.")
+
+    return _staff_form_action(request, application_id=interview.application_id, form=form, prefix=CANCEL, act=act)
 
 
 @staff_only
@@ -308,22 +300,15 @@ def interview_cancel_view(request, pk):
 def interview_scorecard(request, pk):
     interview = _staff_interview(request, pk)
     form = ScorecardForm(request.POST, prefix=SCORECARD)
-    if form.is_valid():
-        try:
-            scorecard = interview_record_scorecard(interview=interview, by=request.user, **form.cleaned_data)
-        except TransitionNotAllowed as error:
-            _refused(request, error)
-            return redirect("staff:application", pk=interview.application_id)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Scorecard saved: %(total)d/20, recommends “%(recommendation)s”.")
-                % {"total": scorecard.total, "recommendation": scorecard.get_recommendation_display()},
-            )
-            return redirect("staff:application", pk=interview.application_id)
-    return _review_page(request, _application(interview.application_id), {SCORECARD: form})
+
+    def act(data) -> str:
+        scorecard = interview_record_scorecard(interview=interview, by=request.user, **data)
+        return _("Scorecard saved: %(total)d/20, recommends “%(recommendation)s”.") % {
+            "total": scorecard.total,
+            "recommendation": scorecard.get_recommendation_display(),
+        }
+
+    return _staff_form_action(request, application_id=interview.application_id, form=form, prefix=SCORECARD, act=act)
 
 
 @staff_only
