@@ -89,6 +89,7 @@ class Outcome:
     error: str = ""
     called: bool = True
     invitation_sent: bool = False
+    account: str = ""  # the GitHub login a grant reached
 
 
 # --- Scheduling (inside the caller's transaction: rows only, no network) -------------------------------------
@@ -281,6 +282,8 @@ def _record(step: OnboardingStep, outcome: Outcome, now: dt.datetime) -> None:
     if outcome.invitation_sent:
         step.invitation_sent_at = now
         step.invitations_sent += 1
+    if outcome.account:
+        step.account = outcome.account
     step.save(
         update_fields=[
             "status",
@@ -291,6 +294,7 @@ def _record(step: OnboardingStep, outcome: Outcome, now: dt.datetime) -> None:
             "attempts",
             "invitation_sent_at",
             "invitations_sent",
+            "account",
             "updated_at",
         ]
     )
@@ -574,11 +578,13 @@ def _grant_github_repository(step: OnboardingStep, now: dt.datetime) -> Outcome:
             http_status=result.http_status,
             next_attempt_at=now + INVITATION_CHECK_FIRST,
             invitation_sent=True,
+            account=username,
         )
     return Outcome(
         Status.DONE,
         detail=_("%(username)s already had access") % {"username": username},
         http_status=result.http_status,
+        account=username,
     )
 
 
@@ -608,8 +614,14 @@ def _grant_github_team(step: OnboardingStep, now: dt.datetime) -> Outcome:
             http_status=200,
             next_attempt_at=now + INVITATION_CHECK_FIRST,
             invitation_sent=True,
+            account=username,
         )
-    return Outcome(Status.DONE, detail=_("%(username)s is in the team") % {"username": username}, http_status=200)
+    return Outcome(
+        Status.DONE,
+        detail=_("%(username)s is in the team") % {"username": username},
+        http_status=200,
+        account=username,
+    )
 
 
 def _invitation_recheck_at(step: OnboardingStep, now: dt.datetime) -> dt.datetime:
@@ -673,8 +685,21 @@ def _check_github_team_invitation(step: OnboardingStep, now: dt.datetime) -> Out
     return _invitation_expired(step, now)
 
 
+def _granted_account(step: OnboardingStep) -> str:
+    """The GitHub login the matching grant reached, else the one on the profile now."""
+    granted = (
+        OnboardingStep.objects.filter(
+            membership=step.membership, direction=Direction.GRANT, kind=step.kind, target=step.target
+        )
+        .exclude(account="")
+        .values_list("account", flat=True)
+        .first()
+    )
+    return granted or step.membership.person.github_username
+
+
 def _revoke_github_repository(step: OnboardingStep, now: dt.datetime) -> Outcome:
-    username = step.membership.person.github_username
+    username = _granted_account(step)
     if not username:
         return Outcome(Status.DONE, detail=_("no GitHub username on the profile: nothing to remove"), called=False)
     if paced_until := _github_write_slot(now):
@@ -692,7 +717,7 @@ def _revoke_github_repository(step: OnboardingStep, now: dt.datetime) -> Outcome
 
 
 def _revoke_github_team(step: OnboardingStep, now: dt.datetime) -> Outcome:
-    username = step.membership.person.github_username
+    username = _granted_account(step)
     if not username:
         return Outcome(Status.DONE, detail=_("no GitHub username on the profile: nothing to remove"), called=False)
     if paced_until := _github_write_slot(now):

@@ -24,5 +24,10 @@ class Migration(migrations.Migration):
             name="invitations_sent",
             field=models.PositiveSmallIntegerField(default=0, verbose_name="invitations sent"),
         ),
+        migrations.AddField(
+            model_name="onboardingstep",
+            name="account",
+            field=models.CharField(blank=True, max_length=39, verbose_name="account"),
+        ),
         migrations.RunPython(count_and_schedule_pending_invitations, migrations.RunPython.noop),
     ]

@@ -70,6 +70,9 @@ class OnboardingStep(models.Model):
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     # GitHub invitations expire after 7 days unaccepted: how many were sent, so that the re-sending stops.
     invitations_sent = models.PositiveSmallIntegerField(_("invitations sent"), default=0)
+    # The GitHub login a grant was made for: the revocation removes that account, even if the person has
+    # changed the username on their profile since.
+    account = models.CharField(_("account"), max_length=39, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -464,6 +464,22 @@ def test_revoking_removes_the_person_from_slack_and_github(workspace, repos, onb
     assert all(repos.collaborators(repo) == set() and repos.invitations(repo) == set() for repo in REPOS)
 
 
+def test_revoking_removes_the_account_that_was_granted_even_after_a_username_change(repos, onboard, revoke):
+    repos.add_user("octo-renamed")
+    membership = seat(github_repositories=REPOS[:1])
+    onboard(membership)
+    repos.accept_invitation(REPOS[0], "octocat")
+    person = membership.person
+    person.github_username = "octo-renamed"  # a later profile edit
+    person.save(update_fields=["github_username"])
+
+    revoke(membership)
+
+    assert repos.collaborators(REPOS[0]) == set()
+    revoked = steps_of(membership, direction=OnboardingDirection.REVOKE)[(Kind.GITHUB_REPOSITORY, REPOS[0])]
+    assert revoked.status == Status.DONE and revoked.http_status == 204
+
+
 def test_revoking_a_team_membership(repos, onboard, revoke):
     repos.add_team("OmdenaAI", "water-pumps")
     membership = seat(github_team_slug="water-pumps")
