@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,15 @@ from omdena.weeks import (
 )
 
 from .ingestion import meeting_events_sync
-from .models import Excuse, ExcuseStatus, InactivityWarning, ScoringPolicy, WarningStatus, WeeklyScore
+from .models import (
+    ActivitySource,
+    Excuse,
+    ExcuseStatus,
+    InactivityWarning,
+    ScoringPolicy,
+    WarningStatus,
+    WeeklyScore,
+)
 from .scoring import SCORED_STATUSES, is_first_week, scoring_policy_for, week_score
 
 WARNING_MOVES: dict[str, set[str]] = {
@@ -72,6 +81,23 @@ class PolicyResult:
     proposed: int = 0
     removed: int = 0
     skipped: str = ""
+    held: str = ""  # why warnings and removals wait (a source has not synced the whole week yet)
+
+
+# Warnings, lifts and removals wait until every source of the challenge has synced past the end of the week: a
+# late or failing sync would otherwise warn people who were active (and the email cannot be taken back). After
+# SYNC_GRACE they go ahead with what is there; staff see the failing source on the do-ocracy board.
+SYNC_GRACE = dt.timedelta(days=2)
+
+
+def sources_behind(*, challenge: Challenge, until: dt.datetime) -> list[str]:
+    """The challenge's repositories and channels not synced up to `until` (never synced counts as behind)."""
+    return list(
+        ActivitySource.objects.filter(challenge=challenge)
+        .filter(Q(cursor__isnull=True) | Q(cursor__lt=until))
+        .order_by("kind", "identifier")
+        .values_list("identifier", flat=True)
+    )
 
 
 def removal_due_on_for(week: str) -> dt.date:
@@ -98,6 +124,13 @@ def policy_run(*, challenge: Challenge, week: str, now: dt.datetime | None = Non
     # Meeting attendance recorded by task leaders counts as activity: bring it into the event store first.
     meeting_events_sync(challenge=challenge)
     result.scored = week_score(challenge=challenge, week=week)
+    behind = sources_behind(challenge=challenge, until=week_end)
+    if behind and now < week_end + SYNC_GRACE:
+        result.held = _("warnings wait until %(sources)s synced past the end of %(week)s") % {
+            "sources": ", ".join(behind),
+            "week": week,
+        }
+        return result
     policy = scoring_policy_for(challenge=challenge)
     previous = iso_week_shift(week, -1)
     scores = {

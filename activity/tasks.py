@@ -57,9 +57,10 @@ def run_due_onboarding_steps() -> int:
 # Weekly do-ocracy: scoring and the policy. The services in `activity.doocracy` do the work.
 
 
-@shared_task(acks_late=True)
-def score_and_police_week(challenge_id: int, week: str) -> dict:
-    """Score one finished ISO week of one challenge and apply the policy; safe to run twice."""
+@shared_task(bind=True, acks_late=True)
+def score_and_police_week(self, challenge_id: int, week: str) -> dict:
+    """Score one finished ISO week of one challenge and apply the policy; safe to run twice. While a source
+    has not synced the whole week, the warnings wait: the task comes back in half an hour."""
     from dataclasses import asdict
 
     from challenges.models import Challenge
@@ -67,7 +68,10 @@ def score_and_police_week(challenge_id: int, week: str) -> dict:
     from .doocracy import policy_run
 
     challenge = Challenge.objects.get(pk=challenge_id)
-    return asdict(policy_run(challenge=challenge, week=week))
+    result = policy_run(challenge=challenge, week=week)
+    if result.held and not self.request.is_eager:
+        self.apply_async(args=[challenge_id, week], countdown=LONGEST_ETA.total_seconds())
+    return asdict(result)
 
 
 @shared_task(acks_late=True)

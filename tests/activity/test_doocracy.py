@@ -19,10 +19,12 @@ from activity.doocracy import (
 )
 from activity.models import (
     ActivityEvent,
+    ActivitySource,
     EventKind,
     ExcuseStatus,
     InactivityWarning,
     ScoringPolicy,
+    SourceKind,
     WarningStatus,
     WeeklyScore,
 )
@@ -365,3 +367,41 @@ def test_a_confirmed_removal_takes_slack_and_github_access_away(
 
     assert "U0GONE1" not in fake_slack.members("C0FLOODS1")
     assert "gone-dev" not in fake_github.collaborators("OmdenaAI/floods")
+
+
+# --- Waiting for the week's sync -------------------------------------------------------------------------------
+
+
+def test_warnings_wait_for_a_source_that_has_not_synced_the_whole_week(challenge, capture):
+    quiet = member(challenge, "Quinn")
+    repository = ActivitySource.objects.create(
+        challenge=challenge,
+        kind=SourceKind.GITHUB_REPOSITORY,
+        identifier="OmdenaAI/floods",
+        cursor=dt.datetime(2026, 11, 15, 20, tzinfo=dt.UTC),  # the sync failed before Sunday night's work
+    )
+
+    held = run_week(challenge, W46, capture)
+
+    assert held.held == "warnings wait until OmdenaAI/floods synced past the end of 2026-W46"
+    assert held.scored == 1 and held.warned == 0
+    assert not InactivityWarning.objects.exists() and emails_to(quiet.person, WARNING_SUBJECT) == []
+
+    # The late sync brings Quinn's Sunday pull request: the next run scores it and warns nobody.
+    record(quiet, EventKind.PR_OPENED, dt.datetime(2026, 11, 15, 22, tzinfo=dt.UTC))
+    ActivitySource.objects.filter(pk=repository.pk).update(cursor=dt.datetime(2026, 11, 16, 3, tzinfo=dt.UTC))
+    done = run_week(challenge, W46, capture)
+
+    assert done.held == "" and done.warned == 0
+    assert WeeklyScore.objects.get(membership=quiet, week=W46).active
+
+
+def test_after_two_days_the_policy_goes_ahead_with_what_it_has(challenge, capture):
+    quiet = member(challenge, "Quinn")
+    ActivitySource.objects.create(challenge=challenge, kind=SourceKind.SLACK_CHANNEL, identifier="C0FLOODS1")
+
+    with time_machine.travel(dt.datetime(2026, 11, 18, 0, 1, tzinfo=dt.UTC), tick=False), capture(execute=True):
+        result = policy_run(challenge=challenge, week=W46)
+
+    assert result.held == "" and result.warned == 1
+    assert len(emails_to(quiet.person, WARNING_SUBJECT)) == 1

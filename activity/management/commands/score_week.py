@@ -34,6 +34,9 @@ class Command(BaseCommand):
             if result.skipped:
                 self.stdout.write(f"{each.slug} {week}: skipped, {result.skipped}.")
                 continue
+            if result.held:
+                self.stdout.write(f"{each.slug} {week}: {result.scored} scored; {result.held}.")
+                continue
             self.stdout.write(
                 f"{each.slug} {week}: {result.scored} scored, {result.warned} warned, {result.lifted} lifted, "
                 f"{result.proposed} removals proposed, {result.removed} removed."
