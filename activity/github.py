@@ -258,7 +258,13 @@ def team_membership_state(org: str, team_slug: str, username: str) -> Literal["a
     return data["state"]
 
 
-def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) -> list[PullRequest]:
+class PullRequestListing(list):
+    """The pull requests found, and `requests`: how many list pages were read to find them."""
+
+    requests: int = 0
+
+
+def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) -> PullRequestListing:
     """Pull requests updated at or after `since`, newest first.
 
     The list endpoint has no `since`: list by `updated` descending and stop paginating at the first pull request
@@ -266,10 +272,12 @@ def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) ->
     """
     if timezone.is_naive(since):
         raise ValueError("since must be timezone-aware")
-    found = []
+    found = PullRequestListing()
+    read = 0
     with _calling_github():
         pulls = _client().get_repo(repo_full_name).get_pulls(state="all", sort="updated", direction="desc")
         for pull in pulls:  # PaginatedList fetches the next page only when iteration reaches it
+            read += 1
             if pull.updated_at < since:
                 break
             author_id, author_login = _user_fields(pull.user)
@@ -286,6 +294,8 @@ def list_pull_requests_updated_since(repo_full_name: str, since: dt.datetime) ->
                     html_url=pull.html_url,
                 )
             )
+    # Pages of PAGE_SIZE up to the one holding the last pull request read (an empty list is one request).
+    found.requests = max(1, -(-read // PAGE_SIZE))
     return found
 
 

@@ -261,9 +261,8 @@ def _sync_github(run: _Run) -> None:
         if not changed:
             run.finish()
             return
-    run.requests += 1
     pulls = github.list_pull_requests_updated_since(repo, since)
-    run.requests += len(pulls) // GITHUB_PAGE_SIZE  # the list stops at the first older PR: one page per 100
+    run.requests += pulls.requests  # the list stops at the first older PR: its pages up to that one
     events = []
     for pull in pulls:
         if pull.created_at >= since:

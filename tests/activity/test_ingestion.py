@@ -616,3 +616,21 @@ def test_an_unchanged_repository_is_one_free_304_and_a_changed_one_is_read(fake_
     fake_github.add_pull("OmdenaAI/etag", author="octocat", updated_at=NOW)
     source = ingestion.source_sync(source_id=source.pk)
     assert source.last_run_events == 1
+
+
+@pytest.mark.parametrize(("updated", "older", "pages"), [(100, 0, 1), (100, 1, 2), (101, 0, 2), (0, 3, 1)])
+def test_the_requests_of_a_sync_count_the_list_pages_actually_read(
+    challenge, sources, repo, fake_github, updated, older, pages
+):
+    for number in range(1, updated + 1):
+        fake_github.add_pull(REPO, author="ada-codes", created_at=days_ago(3), updated_at=days_ago(2), number=number)
+    for number in range(updated + 1, updated + older + 1):
+        fake_github.add_pull(REPO, author="ada-codes", created_at=days_ago(60), updated_at=days_ago(50), number=number)
+    fake_github.reset_requests()
+
+    source = ingestion.source_sync(source_id=github_source(challenge).pk)
+
+    list_pages = fake_github.requests_by_path()[f"GET /repos/{REPO}/pulls"]
+    reviews = sum(n for path, n in fake_github.requests_by_path().items() if path.endswith("/reviews"))
+    assert list_pages == pages + 1  # the conditional request first, then the pages read
+    assert source.last_run_requests == sum(fake_github.requests_by_path().values()) == list_pages + reviews
