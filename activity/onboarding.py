@@ -652,37 +652,29 @@ def _invitation_expired(step: OnboardingStep, now: dt.datetime) -> Outcome:
     return HANDLERS[(Direction.GRANT, step.kind)](step, now)
 
 
-def _check_github_repository_invitation(step: OnboardingStep, now: dt.datetime) -> Outcome:
+def _github_invitation_state(step: OnboardingStep, username: str) -> str:
+    """accepted, pending or expired, for a repository invitation or an organisation team's."""
+    if step.kind == Kind.GITHUB_TEAM:
+        organisation, team_slug = step.target.split("/", 1)
+        state = github.team_membership_state(organisation, team_slug, username)
+        return {"active": "accepted", "pending": "pending"}.get(state or "", "expired")
+    return github.repository_invitation_state(step.target, username)
+
+
+def _check_github_invitation(step: OnboardingStep, now: dt.datetime) -> Outcome:
     username = step.membership.person.github_username
     if not username:
         return _no_github_username(step, now)
-    state = github.repository_invitation_state(step.target, username)
-    if state == "accepted":
-        return Outcome(
-            Status.DONE,
-            detail=_("%(username)s accepted the invitation and has access") % {"username": username},
-            http_status=204,
-        )
+    state = _github_invitation_state(step, username)
     if state == "pending":
         return _invitation_still_pending(step, now)
-    return _invitation_expired(step, now)
-
-
-def _check_github_team_invitation(step: OnboardingStep, now: dt.datetime) -> Outcome:
-    username = step.membership.person.github_username
-    if not username:
-        return _no_github_username(step, now)
-    organisation, team_slug = step.target.split("/", 1)
-    state = github.team_membership_state(organisation, team_slug, username)
-    if state == "active":
-        return Outcome(
-            Status.DONE,
-            detail=_("%(username)s accepted the invitation and is in the team") % {"username": username},
-            http_status=200,
-        )
-    if state == "pending":
-        return _invitation_still_pending(step, now)
-    return _invitation_expired(step, now)
+    if state == "expired":
+        return _invitation_expired(step, now)
+    if step.kind == Kind.GITHUB_TEAM:
+        detail = _("%(username)s accepted the invitation and is in the team") % {"username": username}
+    else:
+        detail = _("%(username)s accepted the invitation and has access") % {"username": username}
+    return Outcome(Status.DONE, detail=detail, http_status=200)
 
 
 def _granted_account(step: OnboardingStep) -> str:
@@ -737,8 +729,8 @@ def _revoke_github_team(step: OnboardingStep, now: dt.datetime) -> Outcome:
 
 # A grant whose invitation is pending is looked at, not run again (reading costs no invitation).
 INVITATION_CHECKS: dict[str, Callable[[OnboardingStep, dt.datetime], Outcome]] = {
-    Kind.GITHUB_REPOSITORY: _check_github_repository_invitation,
-    Kind.GITHUB_TEAM: _check_github_team_invitation,
+    Kind.GITHUB_REPOSITORY: _check_github_invitation,
+    Kind.GITHUB_TEAM: _check_github_invitation,
 }
 HANDLERS: dict[tuple[str, str], Callable[[OnboardingStep, dt.datetime], Outcome]] = {
     (Direction.GRANT, Kind.SLACK_CHANNEL): _grant_slack_channel,
