@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from activity.selectors import onboarding_steps_for
 from audit.selectors import history_for
+from challenges.chapter_selectors import chapters_of
 from challenges.selectors import challenges_visible_to
 from omdena.errors import TransitionNotAllowed
-from referrals.selectors import referral_codes_by_challenge
+from referrals.selectors import referral_codes_by_challenge, referral_summary
 
 from .certificate_links import linkedin_add_url
 from .enums import OPEN_APPLICATION_STATES, ApplicationStatus
@@ -52,7 +53,9 @@ def dashboard(request):
         {
             "person": request.user,
             "applications": applications,
-            "memberships": request.user.memberships.select_related("challenge"),
+            "memberships": request.user.memberships.select_related("challenge", "certificate"),
+            "referrals": referral_summary(owner=request.user),
+            "chapters": chapters_of(person=request.user),
         },
     )
 

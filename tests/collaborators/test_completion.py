@@ -277,3 +277,22 @@ def test_staff_see_certificates_still_being_issued_and_can_issue_the_missing_one
     assert Certificate.objects.count() == 3
     assert "being issued" not in page
     assert "3 certificates issued" in page
+
+
+def test_the_dashboard_sums_up_certificates_codes_tier_and_chapters(client, running, seats, staff, complete):
+    from challenges.chapter_services import chapter_join
+    from tests.factories import ChapterFactory
+
+    complete(running, staff)
+    person = seats["active"].person
+    chapter = ChapterFactory(name="Kisumu Chapter", slug="kisumu", country="KE")
+    chapter_join(chapter=chapter, person=person, by=person)
+    certificate = Certificate.objects.get(membership__person=person)
+    client.force_login(person)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert reverse("certificate_pdf", args=[certificate.pk]) in page
+    assert "5 uses left" in page
+    assert "Kisumu Chapter" in page
+    assert "Show a public profile" in page
