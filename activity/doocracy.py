@@ -204,22 +204,37 @@ def _warning_issue(*, score: WeeklyScore, policy: ScoringPolicy) -> bool:
     return True
 
 
-def _warning_lift(*, warning: InactivityWarning, by, note: str) -> InactivityWarning:
+def _warning_clear(
+    *, warning: InactivityWarning, to_state: str, verb: str, by, note: str, reactivation_note: str, message: str
+) -> InactivityWarning:
+    """End a warning in the member's favour (lifted or cancelled): the seat is active again and they are told."""
     with transaction.atomic():
-        lifted = transition(
+        cleared = transition(
             instance=warning,
-            to_state=WarningStatus.LIFTED,
+            to_state=to_state,
             allowed=WARNING_MOVES,
             by=by,
-            verb="warning.lift",
+            verb=verb,
             note=note,
             changes={"note": note[:300], "decided_by": by},
         )
-        membership = lifted.membership
+        membership = cleared.membership
         if membership.status == MembershipStatus.WARNED:
-            membership_reactivate(membership=membership, by=by, note=note)
-        _notify_lifted(warning=lifted, message=_("Your warning is lifted: thank you for being active again."))
-    return lifted
+            membership_reactivate(membership=membership, by=by, note=reactivation_note)
+        _notify_lifted(warning=cleared, message=message)
+    return cleared
+
+
+def _warning_lift(*, warning: InactivityWarning, by, note: str) -> InactivityWarning:
+    return _warning_clear(
+        warning=warning,
+        to_state=WarningStatus.LIFTED,
+        verb="warning.lift",
+        by=by,
+        note=note,
+        reactivation_note=note,
+        message=_("Your warning is lifted: thank you for being active again."),
+    )
 
 
 def _warning_remove(*, warning: InactivityWarning, by, note: str) -> InactivityWarning:
@@ -246,21 +261,15 @@ def removal_confirm(*, warning: InactivityWarning, by) -> InactivityWarning:
 
 def removal_cancel(*, warning: InactivityWarning, by, note: str = "") -> InactivityWarning:
     """Staff cancel a warning or a proposed removal: the member is active again and told so."""
-    with transaction.atomic():
-        cancelled = transition(
-            instance=warning,
-            to_state=WarningStatus.CANCELLED,
-            allowed=WARNING_MOVES,
-            by=by,
-            verb="warning.cancel",
-            note=note,
-            changes={"note": note[:300], "decided_by": by},
-        )
-        membership = cancelled.membership
-        if membership.status == MembershipStatus.WARNED:
-            membership_reactivate(membership=membership, by=by, note=note or _("Warning cancelled by staff."))
-        _notify_lifted(warning=cancelled, message=_("Our staff cancelled your inactivity warning: you keep your seat."))
-    return cancelled
+    return _warning_clear(
+        warning=warning,
+        to_state=WarningStatus.CANCELLED,
+        verb="warning.cancel",
+        by=by,
+        note=note,
+        reactivation_note=note or _("Warning cancelled by staff."),
+        message=_("Our staff cancelled your inactivity warning: you keep your seat."),
+    )
 
 
 def excuse_declare(*, membership: Membership, first_week: str, last_week: str, reason: str, by) -> Excuse:
