@@ -10,7 +10,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -26,6 +25,7 @@ from collaborators.services.memberships import membership_reactivate, membership
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
 from omdena.errors import TransitionNotAllowed
+from omdena.site import absolute_url
 from omdena.weeks import (
     is_iso_week_label,
     iso_week_bounds,
@@ -367,7 +367,7 @@ def ways_to_reach(policy: ScoringPolicy) -> str:
 
 
 def _links() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("my_challenges")
+    return absolute_url(reverse("my_challenges"))
 
 
 def _notify_warning(*, warning: InactivityWarning, score: WeeklyScore, policy: ScoringPolicy) -> None:

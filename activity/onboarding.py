@@ -26,6 +26,7 @@ from collaborators.models import Membership, User
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
 from omdena.errors import TransitionNotAllowed
+from omdena.site import absolute_url
 
 from . import github, slack
 from .integrations import IntegrationError, NotFound, PermanentError, RateLimited, TransientError
@@ -399,7 +400,7 @@ def _grant_workspace_invite(step: OnboardingStep, now: dt.datetime) -> Outcome:
             "challenge_title": challenge.title,
             "slack_invite_url": challenge.slack_invite_url,
             "email": person.email,
-            "profile_url": _site_url(reverse("profile_edit")),
+            "profile_url": absolute_url(reverse("profile_edit")),
         },
         channels=(Channel.EMAIL,),
     )
@@ -427,8 +428,8 @@ def _welcome_context(membership: Membership) -> dict:
     organisation = _github_organisation(challenge)
     return {
         "challenge_title": challenge.title,
-        "challenge_url": _site_url(challenge.get_absolute_url()),
-        "my_challenges_url": _site_url(reverse("my_challenges")),
+        "challenge_url": absolute_url(challenge.get_absolute_url()),
+        "my_challenges_url": absolute_url(reverse("my_challenges")),
         "slack_channel_ids": list(challenge.slack_channel_ids),
         "github_repositories": [
             {"name": name, "url": f"https://github.com/{name}"} for name in challenge.github_repositories
@@ -439,10 +440,6 @@ def _welcome_context(membership: Membership) -> dict:
             else ""
         ),
     }
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _revoke_slack_channel(step: OnboardingStep, now: dt.datetime) -> Outcome:

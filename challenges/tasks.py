@@ -1,13 +1,13 @@
 """Celery tasks of the challenges app: thin, safe to run twice (the outbox sends once per key)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
+from omdena.site import absolute_url
 
 from .enums import ChallengeStatus, TaskRole, TaskStatus
 from .models import Challenge, Task, TaskMember
@@ -20,7 +20,6 @@ def report_reminders_send() -> int:
     Week 1 has no finished week before it, so reminders start in week 2. The outbox key makes a second run
     (a retried beat, a manual run) send nothing new. Returns how many leaders have a report missing.
     """
-    site = settings.SITE_URL.rstrip("/")
     due = 0
     for challenge in Challenge.objects.filter(status=ChallengeStatus.RUNNING, start_date__isnull=False):
         week = challenge.week()
@@ -41,7 +40,7 @@ def report_reminders_send() -> int:
             )
         )
         for task in tasks:
-            url = site + reverse("task_report", args=[challenge.slug, task.pk, last_week])
+            url = absolute_url(reverse("task_report", args=[challenge.slug, task.pk, last_week]))
             for leader in task.leaders:
                 person = leader.membership.person
                 with transaction.atomic():

@@ -5,21 +5,19 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
+from omdena.site import absolute_url
+
 # LinkedIn's documented "Add to profile" link for certifications (no API call: the person's browser opens it).
 # https://addtoprofile.linkedin.com/
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def verification_url(certificate) -> str:
-    return absolute(reverse("certificate_verify", args=[certificate.pk]))
+    return absolute_url(reverse("certificate_verify", args=[certificate.pk]))
 
 
 def pdf_url(certificate) -> str:
-    return absolute(reverse("certificate_pdf", args=[certificate.pk]))
+    return absolute_url(reverse("certificate_pdf", args=[certificate.pk]))
 
 
 def linkedin_add_url(certificate) -> str:

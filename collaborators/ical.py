@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from omdena.site import absolute_url
+
 from .models import Interview
 
 PRODID = "-//Omdena Challenges//Interviews//EN"
@@ -51,7 +53,7 @@ def invite_ics(interview: Interview, method: str = "REQUEST") -> bytes:
     application = interview.application
     applicant = application.person
     challenge = application.challenge
-    page = settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk])
+    page = absolute_url(reverse("application_detail", args=[application.pk]))
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -1,11 +1,11 @@
 """Messages to applicants about their application, through the outbox (sent after the change commits)."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
+from omdena.site import absolute_url
 
 MESSAGES = {
     "submitted": (
@@ -57,7 +57,7 @@ def notify_application(*, application, kind: str) -> None:
             "message": str(message),
             "challenge_title": challenge.title,
             "status_display": str(application.get_status_display()),
-            "url": settings.SITE_URL.rstrip("/") + reverse("application_detail", args=[application.pk]),
+            "url": absolute_url(reverse("application_detail", args=[application.pk])),
         },
         channels=(Channel.EMAIL,),
     )
@@ -86,7 +86,7 @@ def notify_membership(*, membership, kind: str) -> None:
             "message": str(message),
             "challenge_title": challenge.title,
             "status_display": str(membership.get_status_display()),
-            "url": settings.SITE_URL.rstrip("/") + reverse("my_challenges"),
+            "url": absolute_url(reverse("my_challenges")),
         },
         channels=(Channel.EMAIL, Channel.SLACK),
     )
@@ -94,7 +94,7 @@ def notify_membership(*, membership, kind: str) -> None:
 
 def notify_completion(*, membership, certificate, referral_code) -> None:
     """Once per seat: the certificate to download and share, and a referral code to invite a friend."""
-    from .certificate_links import absolute, linkedin_add_url, pdf_url, verification_url
+    from .certificate_links import linkedin_add_url, pdf_url, verification_url
 
     challenge = membership.challenge
     outbox_enqueue(
@@ -110,8 +110,8 @@ def notify_completion(*, membership, certificate, referral_code) -> None:
             "linkedin_url": linkedin_add_url(certificate),
             "referral_code": referral_code.code,
             "referral_uses": referral_code.max_uses,
-            "referral_url": absolute(reverse("referral_landing", args=[referral_code.code])),
-            "my_challenges_url": absolute(reverse("my_challenges")),
+            "referral_url": absolute_url(reverse("referral_landing", args=[referral_code.code])),
+            "my_challenges_url": absolute_url(reverse("my_challenges")),
         },
         channels=(Channel.EMAIL, Channel.SLACK),
     )
@@ -119,9 +119,7 @@ def notify_completion(*, membership, certificate, referral_code) -> None:
 
 def notify_tier_promotion(*, person) -> None:
     """A promotion on the community ladder (lowering or clearing a tier sends nothing)."""
-    from .certificate_links import absolute
-
-    public_url = absolute(reverse("public_profile", args=[person.public_handle])) if person.profile_public else ""
+    public_url = absolute_url(reverse("public_profile", args=[person.public_handle])) if person.profile_public else ""
     outbox_enqueue(
         recipient=person,
         template="tier_granted",
@@ -129,7 +127,7 @@ def notify_tier_promotion(*, person) -> None:
         key=f"tier:{person.pk}:{person.tier}:{person.tier_granted_at.timestamp():.0f}",
         context={
             "tier": str(person.get_tier_display()),
-            "profile_url": absolute(reverse("profile_edit")),
+            "profile_url": absolute_url(reverse("profile_edit")),
             "public_url": public_url,
         },
         channels=(Channel.EMAIL,),

@@ -13,7 +13,6 @@ import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -27,6 +26,7 @@ from notifications.enums import Channel
 from notifications.services import outbox_enqueue
 from omdena import permissions
 from omdena.errors import TransitionNotAllowed
+from omdena.site import absolute_url
 
 from ..enums import (
     APPLICATION_MOVES,
@@ -142,7 +142,7 @@ def local_when(value: dt.datetime, person: User) -> str:
 
 
 def _page(name: str, pk: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
+    return absolute_url(reverse(name, args=[pk]))
 
 
 def _context(interview: Interview, recipient: User, **extra: Any) -> dict[str, Any]:
