@@ -3,12 +3,8 @@
 Staff only (`permissions.is_staff`); every write goes through `activity.onboarding`.
 """
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from challenges.models import Challenge
 from omdena import permissions
+from omdena.decorators import requires
 from omdena.errors import TransitionNotAllowed
 
 from .models import ATTENTION_STATES, OnboardingStatus, OnboardingStep
@@ -26,18 +23,7 @@ from .onboarding import onboarding_step_retry, onboarding_steps_retry
 from .selectors import challenges_with_onboarding, onboarding_attention_counts, onboarding_steps_for_staff
 
 PAGE_SIZE = 50
-
-
-def staff_only(view):
-    """Anonymous visitors go to the sign-in page; signed-in people who are not staff get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+staff_only = requires(permissions.is_staff)
 
 
 class StepFilterForm(forms.Form):

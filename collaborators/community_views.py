@@ -1,10 +1,7 @@
 """Community pages: public collaborator profiles (opt-in) and the staff page of tier suggestions."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omdena import permissions
+from omdena.decorators import requires
 
 from .enums import Tier
 from .forms import TierGrantForm
@@ -22,24 +20,13 @@ from .services.tiers import tier_grant
 from .tiers import history_of, tier_differences
 
 PAGE_SIZE = 50
+staff_tiers_only = requires(permissions.can_grant_tier)
 
 
 def public_profile(request, handle):
     """A collaborator's public page; 404 unless they switched it on (the same 404 as an unknown handle)."""
     profile = public_profile_for(handle=handle)
     return render(request, "collaborators/community/public_profile.html", {"profile": profile})
-
-
-def staff_tiers_only(view):
-    """Anonymous visitors go to the sign-in page; signed-in people who are not staff get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_grant_tier(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 @staff_tiers_only

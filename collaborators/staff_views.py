@@ -7,13 +7,11 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import wraps
 from statistics import fmean
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict, StreamingHttpResponse
@@ -28,6 +26,7 @@ from django_countries import countries
 from audit.selectors import history_for
 from challenges.models import Challenge
 from omdena import permissions
+from omdena.decorators import requires
 from omdena.errors import TransitionNotAllowed
 
 from .enums import (
@@ -96,16 +95,8 @@ AUDIT_VERBS = {
 }
 
 
-def staff_only(view):
-    """Anonymous visitors go to the sign-in page; signed-in people who are not reviewers get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_review_applications(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+# Anonymous visitors go to the sign-in page; signed-in people who are not reviewers get a 403.
+staff_only = requires(permissions.can_review_applications)
 
 
 # --- The queue -------------------------------------------------------------------------------------------

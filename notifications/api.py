@@ -3,18 +3,14 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from challenges.api import IsStaff
 from omdena import permissions
 
 from .models import OutboxMessage
 from .services import outbox_retry
-
-
-class IsStaff(BasePermission):
-    def has_permission(self, request, view):
-        return permissions.is_staff(request.user)
 
 
 class OutboxMessageSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omdena import permissions
+from omdena.decorators import requires
 
 from .enums import OutboxStatus
 from .models import OutboxMessage
@@ -24,11 +25,9 @@ def my_notifications(request):
     return render(request, "notifications/mine.html", {"page": messages_page})
 
 
-@login_required
+@requires(permissions.is_staff)
 def staff_outbox(request):
     """Every message with its status and last error; failed ones first when filtered."""
-    if not permissions.is_staff(request.user):
-        raise PermissionDenied
     status = request.GET.get("status", "")
     queryset = OutboxMessage.objects.select_related("recipient").order_by("-created_at", "-id")
     if status in OutboxStatus.values:
