@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from collaborators.enums import MembershipStatus
 from collaborators.models import Membership
 from collaborators.staff_views import staff_only
 from omdena.errors import TransitionNotAllowed
+from omdena.forms import error_text, service_errors_on_form
 from omdena.weeks import iso_week_label, iso_week_start
 
 from . import doocracy, ingestion
@@ -42,20 +42,6 @@ from .tasks import sync_challenge
 
 ATTENTION = (WarningStatus.OPEN, WarningStatus.REMOVAL_PROPOSED)
 DEFAULT_THRESHOLD = ScoringPolicy._meta.get_field("active_threshold").default
-
-
-def _service_errors(form: Form, error: ValidationError, *, renamed: dict[str, str] | None = None) -> None:
-    """Put a service's refusal next to the field it is about (`renamed`: service name -> form name), or above."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            field = (renamed or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 # --- The member's own activity -----------------------------------------------------------------------------
@@ -126,7 +112,7 @@ def my_activity(request):
                     by=request.user,
                 )
             except ValidationError as error:
-                _service_errors(membership.leave_form, error)
+                service_errors_on_form(membership.leave_form, error)
             else:
                 messages.success(
                     request,
@@ -200,7 +186,7 @@ def doocracy_board(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            _service_errors(form, error, renamed={"occurred_at": "day", "person": "membership"})
+            service_errors_on_form(form, error, aliases={"occurred_at": "day", "person": "membership"})
         else:
             messages.success(
                 request,
@@ -253,7 +239,7 @@ def removal_confirm_view(request, slug, pk):
     try:
         doocracy.removal_confirm(warning=warning, by=request.user)
     except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -270,7 +256,7 @@ def removal_cancel_view(request, slug, pk):
     try:
         doocracy.removal_cancel(warning=warning, by=request.user, note=request.POST.get("note", "")[:300])
     except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -293,7 +279,7 @@ def excuse_decide_view(request, slug, pk):
     try:
         doocracy.excuse_decide(excuse=excuse, by=request.user, approve=decision == "approve")
     except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         text = _("Leave of %(name)s approved.") if decision == "approve" else _("Leave of %(name)s declined.")
         messages.success(request, text % {"name": excuse.membership.person.name})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omdena import permissions
+from omdena.forms import error_text
 
 from .chapter_forms import ChapterFilterForm
 from .chapter_selectors import (
@@ -84,7 +85,7 @@ def chapter_join_view(request, slug):
     try:
         chapter_join(chapter=chapter, person=request.user, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -101,7 +102,7 @@ def chapter_leave_view(request, slug):
     try:
         chapter_leave(chapter=chapter, person=request.user, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("You left %(chapter)s.") % {"chapter": chapter.name})
     return redirect(chapter)

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from audit.models import AuditEntry
 from collaborators.models import Membership
 from omdena import permissions
 from omdena.errors import TransitionNotAllowed
+from omdena.forms import error_text, service_errors_on_form
 
 from .enums import MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
@@ -91,19 +91,6 @@ def _task_to_lead(request, slug: str, pk: int) -> tuple[Challenge, Task]:
     return challenge, task
 
 
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it is about, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
 @login_required
 def task_list(request, slug):
     challenge, viewer = _viewer_of(request, slug)
@@ -115,7 +102,7 @@ def task_list(request, slug):
             try:
                 task = task_propose(challenge=challenge, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -159,7 +146,7 @@ def task_decide(request, slug, pk):
     try:
         task = service(task=task, by=request.user, note=request.POST.get("note", "")[:500])
     except (TransitionNotAllowed, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -261,7 +248,7 @@ def task_join_view(request, slug, pk):
     try:
         task_join(task=task, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("You joined “%(title)s”.") % {"title": task.title})
     return redirect("task_detail", slug=slug, pk=pk)
@@ -295,7 +282,7 @@ def task_leader_view(request, slug, pk):
     try:
         task_set_leader(task=task, membership=membership, by=request.user, leader=appoint)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         text = _("%(name)s now leads “%(title)s”.") if appoint else _("%(name)s no longer leads “%(title)s”.")
         messages.success(request, text % {"name": membership.person.name, "title": task.title})
@@ -314,7 +301,7 @@ def task_close_view(request, slug, pk):
             task=task, by=request.user, status=request.POST.get("status", ""), note=request.POST.get("note", "")[:500]
         )
     except (TransitionNotAllowed, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -355,7 +342,7 @@ def report_form(request, slug, pk, week):
         try:
             report_file(task=task, week=week, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, _("The report for week %(week)d is saved.") % {"week": week})
             return redirect("task_detail", slug=slug, pk=pk)
@@ -436,7 +423,7 @@ def attendance_form(request, slug, pk, meeting_id):
                 meeting=meeting, by=request.user, present=came, absent=[m for m in members if m.pk not in came_ids]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(
                 request,

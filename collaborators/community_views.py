@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from omdena import permissions
 from omdena.decorators import requires
+from omdena.forms import error_text
 
 from .enums import Tier
 from .forms import TierGrantForm
@@ -61,7 +62,7 @@ def staff_tier_grant(request, pk):
             person=person, tier=form.cleaned_data["tier"], by=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect(back)
     if person.tier:
         message = _("%(name)s is now %(tier)s.") % {"name": person.name, "tier": person.get_tier_display()}

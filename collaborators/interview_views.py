@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from audit.selectors import history_for
 from omdena.errors import TransitionNotAllowed
+from omdena.forms import error_text, service_errors_on_form
 
 from .enums import ApplicationStatus, InterviewStatus
 from .forms_interviews import (
@@ -77,17 +78,6 @@ OFFER, SCHEDULE, RESCHEDULE, CANCEL, SCORECARD, CONFIRM, OTHER_TIME = (
 def _when(value) -> str:
     """A time in the viewer's zone (the middleware activated it), for messages."""
     return date_format(timezone.localtime(value), WHEN_FORMAT) + f" ({timezone.get_current_timezone_name()})"
-
-
-def _add_service_errors(form: Form, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """A service's refusal on the form: on the field it names where the form has it, else at the top."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        target = aliases.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 def _refused(request, error: TransitionNotAllowed) -> None:
@@ -204,7 +194,7 @@ def _staff_form_action(request, *, application_id: int, form: Form, prefix: str,
             _refused(request, error)
             return redirect("staff:application", pk=application_id)
         except ValidationError as error:
-            _add_service_errors(form, error, aliases=aliases)
+            service_errors_on_form(form, error, aliases=aliases)
         else:
             messages.success(request, confirmation)
             return redirect("staff:application", pk=application_id)
@@ -320,7 +310,7 @@ def interview_no_show(request, pk):
     except TransitionNotAllowed as error:
         _refused(request, error)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("No-show recorded. Offer a new interview, or reject the application."))
     return redirect("staff:application", pk=interview.application_id)
@@ -364,7 +354,7 @@ def interview_confirm(request, pk):
             _refused(request, error)
             return redirect("application_detail", pk=interview.application_id)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -387,7 +377,7 @@ def interview_other_time(request, pk):
             _refused(request, error)
             return redirect("application_detail", pk=interview.application_id)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, _("Thank you: we will send you other times by email."))
             return redirect("application_detail", pk=interview.application_id)

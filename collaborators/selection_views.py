@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from challenges.models import Challenge
 from omdena.errors import TransitionNotAllowed
+from omdena.forms import error_text
 
 from .enums import ApplicationStatus, MembershipStatus
 from .models import Application, Membership
@@ -66,7 +67,7 @@ def selection_decide(request, slug, pk):
             application=application, by=request.user, note=request.POST.get("note", "")[:500]
         )
     except (TransitionNotAllowed, ValidationError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        text = error_text(error)
         messages.error(request, text)
     else:
         messages.success(
