@@ -205,14 +205,12 @@ class ActivitySourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Sync the selected sources now"))
     def sync_now(self, request, queryset):
-        from .tasks import SOURCE_SPACING_SECONDS, sync_source
+        from .tasks import sources_queue
 
-        ids = list(queryset.values_list("pk", flat=True))
-        for index, source_id in enumerate(ids):
-            sync_source.apply_async(args=[source_id], countdown=index * SOURCE_SPACING_SECONDS)
+        count = sources_queue(queryset.values_list("pk", flat=True))
         self.message_user(
             request,
-            ngettext("%(count)d source queued.", "%(count)d sources queued.", len(ids)) % {"count": len(ids)},
+            ngettext("%(count)d source queued.", "%(count)d sources queued.", count) % {"count": count},
             messages.SUCCESS,
         )
 

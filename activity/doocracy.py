@@ -123,7 +123,8 @@ def policy_run(*, challenge: Challenge, week: str, now: dt.datetime | None = Non
         return result
     # Meeting attendance recorded by task leaders counts as activity: bring it into the event store first.
     meeting_events_sync(challenge=challenge)
-    result.scored = week_score(challenge=challenge, week=week)
+    policy = scoring_policy_for(challenge=challenge)
+    result.scored = week_score(challenge=challenge, week=week, policy=policy)
     behind = sources_behind(challenge=challenge, until=week_end)
     if behind and now < week_end + SYNC_GRACE:
         result.held = _("warnings wait until %(sources)s synced past the end of %(week)s") % {
@@ -131,7 +132,6 @@ def policy_run(*, challenge: Challenge, week: str, now: dt.datetime | None = Non
             "week": week,
         }
         return result
-    policy = scoring_policy_for(challenge=challenge)
     previous = iso_week_shift(week, -1)
     scores = {
         (score.membership_id, score.week): score

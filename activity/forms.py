@@ -5,18 +5,15 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omdena.weeks import iso_week_label, iso_week_start
+from omdena.weeks import iso_week_label, iso_week_start, iso_weeks_between
 
 
 def week_choices(*, first: dt.date, last: dt.date) -> list[tuple[str, str]]:
     """ISO weeks from the one holding `first` to the one holding `last`, labelled with their Monday."""
-    choices = []
-    monday = iso_week_start(iso_week_label(first))
-    while monday <= last:
-        label = iso_week_label(monday)
-        choices.append((label, _("%(week)s (from %(monday)s)") % {"week": label, "monday": f"{monday:%d %b %Y}"}))
-        monday += dt.timedelta(weeks=1)
-    return choices
+    return [
+        (label, _("%(week)s (from %(monday)s)") % {"week": label, "monday": f"{iso_week_start(label):%d %b %Y}"})
+        for label in iso_weeks_between(iso_week_label(first), iso_week_label(last))
+    ]
 
 
 class LeaveForm(forms.Form):

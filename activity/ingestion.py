@@ -242,9 +242,8 @@ def _since(source: ActivitySource, now: dt.datetime) -> dt.datetime:
 
 def _error_text(error: BaseException) -> str:
     if isinstance(error, IntegrationError):
-        provider = {"github": "GitHub", "slack": "Slack"}.get(str(error.source), str(error.source))
         status = f" (HTTP {error.status})" if error.status else ""
-        return f"{provider}: {error.message}{status}"
+        return f"{error.provider_name}: {error.message}{status}"
     return f"{type(error).__name__}: {error}"
 
 
@@ -422,10 +421,7 @@ def meeting_events_sync(*, challenge: Challenge) -> int:
     wanted = {event.external_id for event in events}
     with transaction.atomic():
         stored = ActivityEvent.objects.filter(challenge=challenge, source_key=MEETING_SOURCE_KEY)
-        stale = [
-            external_id for external_id in stored.values_list("external_id", flat=True) if external_id not in wanted
-        ]
-        stored.filter(external_id__in=stale).delete()
+        stored.exclude(external_id__in=wanted).delete()
         before = stored.count()
         ActivityEvent.objects.bulk_create(events, ignore_conflicts=True)
         return stored.count() - before

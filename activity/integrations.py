@@ -23,6 +23,11 @@ class IntegrationError(Exception):
         self.source = source
         self.status = status
 
+    @property
+    def provider_name(self) -> str:
+        """The provider as people write it: GitHub, Slack."""
+        return {Provider.GITHUB: "GitHub", Provider.SLACK: "Slack"}.get(self.source, str(self.source))
+
 
 class RateLimited(IntegrationError):
     """The provider asked us to wait: try again at `retry_at` (timezone-aware, UTC)."""

@@ -233,7 +233,7 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
             outcome = Outcome(
                 Status.RATE_LIMITED,
                 detail=_("%(provider)s rate limit: continues at %(time)s UTC")
-                % {"provider": _provider_name(error), "time": f"{error.retry_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}"},
+                % {"provider": error.provider_name, "time": f"{error.retry_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}"},
                 http_status=error.status,
                 next_attempt_at=error.retry_at,
                 error=error.message,
@@ -243,7 +243,7 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
                 outcome = Outcome(
                     Status.FAILED,
                     detail=_("%(provider)s kept failing; gave up after %(attempts)d attempts")
-                    % {"provider": _provider_name(error), "attempts": step.attempts + 1},
+                    % {"provider": error.provider_name, "attempts": step.attempts + 1},
                     http_status=error.status,
                     error=error.message,
                 )
@@ -251,7 +251,7 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
                 transient = error
                 outcome = Outcome(
                     Status.PENDING,
-                    detail=_("%(provider)s failed for now; retrying") % {"provider": _provider_name(error)},
+                    detail=_("%(provider)s failed for now; retrying") % {"provider": error.provider_name},
                     http_status=error.status,
                     next_attempt_at=now + TRANSIENT_FALLBACK,
                     error=error.message,
@@ -301,13 +301,9 @@ def _record(step: OnboardingStep, outcome: Outcome, now: dt.datetime) -> None:
     )
 
 
-def _provider_name(error: IntegrationError) -> str:
-    return {"github": "GitHub", "slack": "Slack"}.get(str(error.source), str(error.source))
-
-
 def _refused(error: PermanentError) -> Outcome:
     hint = SLACK_HINTS.get(error.message, "") if str(error.source) == "slack" else ""
-    detail = _("%(provider)s refused: %(message)s") % {"provider": _provider_name(error), "message": error.message}
+    detail = _("%(provider)s refused: %(message)s") % {"provider": error.provider_name, "message": error.message}
     return Outcome(
         Status.FAILED, detail=f"{detail} ({hint})" if hint else detail, http_status=error.status, error=error.message
     )

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from challenges.models import Challenge
-from omdena.weeks import iso_week_label, iso_week_start
+from omdena.weeks import iso_week_label, iso_week_start, iso_weeks_between
 
-from .forms import week_choices
 from .models import EventKind, WeeklyScore
 
 # One noun per kind of event, in the order the breakdown is read out ("2 PRs, 7 messages, 1 meeting").
@@ -47,7 +46,7 @@ def scored_weeks(challenge: Challenge, *, today: dt.date) -> list[str]:
     if challenge.start_date is None:
         return []
     last_day = min(today - dt.timedelta(days=today.isoweekday()), challenge.end_date)
-    return [label for label, _text in week_choices(first=challenge.start_date, last=last_day)]
+    return iso_weeks_between(iso_week_label(challenge.start_date), iso_week_label(last_day))
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,14 @@ def excused_membership_ids(*, challenge: Challenge, week: str) -> set[int]:
     )
 
 
-def week_score(*, challenge: Challenge, week: str) -> int:
+def week_score(*, challenge: Challenge, week: str, policy: ScoringPolicy | None = None) -> int:
     """Compute and store the WeeklyScore of every active or warned member for the ISO week; returns how many.
 
     A constant number of queries whatever the team size: the policy, the members, one aggregate over the
     events, the excuses and one upsert. Re-running gives the same rows. The first week is not scored (0)."""
     if is_first_week(challenge=challenge, week=week):
         return 0
-    policy = scoring_policy_for(challenge=challenge)
+    policy = policy or scoring_policy_for(challenge=challenge)
     _, end = iso_week_bounds(week)
     # Members who joined after the week ended have nothing to be scored on yet.
     membership_ids = list(

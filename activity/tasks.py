@@ -95,6 +95,14 @@ def weekly_doocracy() -> int:
 SOURCE_SPACING_SECONDS = 5
 
 
+def sources_queue(source_ids) -> int:
+    """Queue a sync of each source, SOURCE_SPACING_SECONDS apart; returns how many."""
+    source_ids = list(source_ids)
+    for index, source_id in enumerate(source_ids):
+        sync_source.apply_async(args=[source_id], countdown=index * SOURCE_SPACING_SECONDS)
+    return len(source_ids)
+
+
 @shared_task(
     bind=True,
     acks_late=True,
@@ -133,9 +141,7 @@ def sync_challenge(challenge_id: int) -> int:
     from .ingestion import challenge_sources_ensure
 
     sources = challenge_sources_ensure(challenge=Challenge.objects.get(pk=challenge_id))
-    for index, source in enumerate(sources):
-        sync_source.apply_async(args=[source.pk], countdown=index * SOURCE_SPACING_SECONDS)
-    return len(sources)
+    return sources_queue(source.pk for source in sources)
 
 
 @shared_task(acks_late=True)
@@ -143,7 +149,4 @@ def sync_due_sources() -> int:
     """Beat, every 15 minutes: retries that are due, and weekly syncs at each challenge's own minute."""
     from .ingestion import due_source_ids
 
-    ids = due_source_ids()
-    for index, source_id in enumerate(ids):
-        sync_source.apply_async(args=[source_id], countdown=index * SOURCE_SPACING_SECONDS)
-    return len(ids)
+    return sources_queue(due_source_ids())

@@ -23,7 +23,7 @@ from collaborators.models import Membership
 from collaborators.staff_views import staff_only
 from omdena.errors import TransitionNotAllowed
 from omdena.forms import error_text, service_errors_on_form
-from omdena.weeks import iso_week_label, iso_week_start
+from omdena.weeks import iso_week_shift
 
 from . import doocracy, ingestion
 from .forms import LeaveForm, ManualEventForm, week_choices
@@ -36,7 +36,7 @@ from .models import (
     WarningStatus,
     WeeklyScore,
 )
-from .score_display import WeekCell, first_week_of, scored_weeks, week_cells
+from .score_display import scored_weeks, week_cells
 from .scoring import scoring_policy_for
 from .tasks import sync_challenge
 
@@ -94,7 +94,7 @@ def my_activity(request):
             warning.ways = ways
             warned_score = scores.get(warning.week)
             warning.threshold = warned_score.threshold if warned_score else DEFAULT_THRESHOLD
-            warning.lift_week = iso_week_label(iso_week_start(warning.week) + dt.timedelta(weeks=1))
+            warning.lift_week = iso_week_shift(warning.week, 1)
         bound = membership is posted
         membership.leave_form = LeaveForm(
             request.POST if bound else None,
@@ -211,7 +211,7 @@ def doocracy_board(request, slug):
         "activity/doocracy_board.html",
         {
             "challenge": challenge,
-            "weeks": [WeekCell(week=week, score=None, first_week=week == first_week_of(challenge)) for week in weeks],
+            "weeks": week_cells(challenge, {}, weeks),
             "memberships": memberships,
             "warned": [w for w in warnings if w.status == WarningStatus.OPEN],
             "proposed": [w for w in warnings if w.status == WarningStatus.REMOVAL_PROPOSED],
