@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, transition
 from challenges.models import Challenge
-from collaborators.enums import MembershipStatus, RemovalReason
+from collaborators.enums import ACTIVE_SEAT_STATES, MembershipStatus, RemovalReason
 from collaborators.models import Membership
 from collaborators.services.memberships import membership_reactivate, membership_remove, membership_warn
 from notifications.enums import Channel
@@ -45,7 +45,7 @@ from .models import (
     WarningStatus,
     WeeklyScore,
 )
-from .scoring import SCORED_STATUSES, is_first_week, scoring_policy_for, week_score
+from .scoring import is_first_week, scoring_policy_for, week_score
 
 WARNING_MOVES: dict[str, set[str]] = {
     WarningStatus.OPEN: {
@@ -282,7 +282,7 @@ def excuse_declare(*, membership: Membership, first_week: str, last_week: str, r
             errors[field] = _("Write the week as YYYY-Www, e.g. 2026-W48.")
     if not reason.strip():
         errors["reason"] = _("Say briefly why you are away.")
-    if membership.status not in SCORED_STATUSES:
+    if membership.status not in ACTIVE_SEAT_STATES:
         errors["__all__"] = _("Leave can only be declared during an active seat.")
     if errors:
         raise ValidationError(errors)

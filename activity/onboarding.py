@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record, transition
-from collaborators.enums import MembershipStatus
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership, User
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
@@ -76,7 +76,6 @@ SLACK_HINTS = {
     "not_authed": gettext_lazy("no bot token is configured"),
     "missing_scope": gettext_lazy("the app lacks a scope (channels:manage / groups:write)"),
 }
-GRANTING_SEAT_STATES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED)
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def onboarding_person_changed(*, person: User) -> int:
         OnboardingStep.objects.filter(
             waiting | failed_github,
             membership__person=person,
-            membership__status__in=GRANTING_SEAT_STATES,
+            membership__status__in=ACTIVE_SEAT_STATES,
             direction=Direction.GRANT,
         ).values_list("id", flat=True)
     )
@@ -265,7 +264,7 @@ def onboarding_step_run(*, step_id: int, give_up_on_transient: bool = False) -> 
 
 
 def _perform(step: OnboardingStep, now: dt.datetime) -> Outcome:
-    if step.direction == Direction.GRANT and step.membership.status not in GRANTING_SEAT_STATES:
+    if step.direction == Direction.GRANT and step.membership.status not in ACTIVE_SEAT_STATES:
         return Outcome(Status.CANCELLED, detail=_("cancelled: the seat is no longer active"), called=False)
     if step.status == Status.INVITATION_PENDING:
         return INVITATION_CHECKS[step.kind](step, now)

@@ -5,13 +5,12 @@ from collections.abc import Mapping
 from django.db.models import Count, F, Q
 
 from challenges.models import Challenge
-from collaborators.enums import MembershipStatus
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
 from omdena.weeks import iso_week_bounds, iso_week_label
 
 from .models import ActivityEvent, EventKind, Excuse, ExcuseStatus, ScoringPolicy, WeeklyScore
 
-SCORED_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED)
 # Messages and thread replies share one weekly cap: chatter is not work.
 CAPPED_KINDS = (EventKind.MESSAGE, EventKind.REPLY)
 
@@ -93,7 +92,7 @@ def week_score(*, challenge: Challenge, week: str, policy: ScoringPolicy | None 
     _, end = iso_week_bounds(week)
     # Members who joined after the week ended have nothing to be scored on yet.
     membership_ids = list(
-        Membership.objects.filter(challenge=challenge, status__in=SCORED_STATUSES, joined_at__lt=end).values_list(
+        Membership.objects.filter(challenge=challenge, status__in=ACTIVE_SEAT_STATES, joined_at__lt=end).values_list(
             "id", flat=True
         )
     )

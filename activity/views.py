@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from challenges.enums import ChallengeStatus
 from challenges.models import Challenge
-from collaborators.enums import MembershipStatus
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
 from collaborators.staff_views import staff_only
 from omdena.errors import TransitionNotAllowed
@@ -64,7 +64,7 @@ def my_activity(request):
         Membership.objects.filter(
             person=request.user,
             challenge__status=ChallengeStatus.RUNNING,
-            status__in=(MembershipStatus.ACTIVE, MembershipStatus.WARNED),
+            status__in=ACTIVE_SEAT_STATES,
         )
         .select_related("challenge")
         .prefetch_related(
@@ -131,7 +131,7 @@ def my_activity(request):
 
 def _board_memberships(challenge: Challenge):
     return (
-        Membership.objects.filter(challenge=challenge, status__in=(MembershipStatus.ACTIVE, MembershipStatus.WARNED))
+        Membership.objects.filter(challenge=challenge, status__in=ACTIVE_SEAT_STATES)
         .select_related("person")
         .order_by("person__display_name", "person__email")
     )

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
 from omdena import permissions
 
@@ -27,7 +28,6 @@ from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyRepo
 from .selectors import challenges_with_progress_visible_to, challenges_with_tasks_visible_to
 from .task_services import (
     REPORT_FIELDS,
-    SEAT_STATES,
     attendance_record,
     meeting_create,
     report_file,
@@ -53,7 +53,7 @@ def _visible_challenge_ids(user):
 
 
 def _seat(*, user, challenge_id: int) -> Membership | None:
-    return Membership.objects.filter(person=user, challenge_id=challenge_id, status__in=SEAT_STATES).first()
+    return Membership.objects.filter(person=user, challenge_id=challenge_id, status__in=ACTIVE_SEAT_STATES).first()
 
 
 # --- serializers: shapes only --------------------------------------------------------------------------
@@ -528,7 +528,7 @@ def progress_summary(*, challenge: Challenge) -> dict:
     working = sum(1 for task in tasks if task.status in WORKING_STATES)
     reports = reports_by_week(challenge=challenge)
     meetings = meetings_by_week(challenge=challenge)
-    active_members = challenge.memberships.filter(status__in=SEAT_STATES).count()
+    active_members = challenge.memberships.filter(status__in=ACTIVE_SEAT_STATES).count()
     measured = github_slack_activity(challenge=challenge, weeks=weeks_so_far) or {}
     return {
         "challenge": challenge.slug,

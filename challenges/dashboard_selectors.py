@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from collaborators.enums import ExperienceLevel, MembershipStatus
+from collaborators.enums import SEAT_HOLDING_STATES, ExperienceLevel
 from collaborators.models import Membership, User
 from omdena.weeks import ChallengeWeek
 
@@ -23,7 +23,6 @@ from .models import Challenge, Meeting, Task, TaskMember, WeeklyReport
 # Proposed and declined tasks are the team's own business; the client sees the approved work.
 CLIENT_VISIBLE_TASK_STATES = (TaskStatus.ACTIVE, TaskStatus.DONE, TaskStatus.DROPPED)
 # People who hold or held a seat: removed people no longer count in the team.
-TEAM_STATES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED, MembershipStatus.COMPLETED)
 # Only what the page shows of a person: never the email (it is loaded for `User.name`'s fallback only).
 PERSON_FIELDS = ("id", "display_name", "email", "country", "experience_level")
 
@@ -247,7 +246,7 @@ def client_progress(*, challenge: Challenge, today: dt.date | None = None) -> Cl
             )
         )
 
-    seats = Membership.objects.filter(challenge=challenge, status__in=TEAM_STATES).select_related("person")
+    seats = Membership.objects.filter(challenge=challenge, status__in=SEAT_HOLDING_STATES).select_related("person")
     seats = seats.only("id", "person_id", *(f"person__{name}" for name in PERSON_FIELDS if name != "id"))
     countries: Counter = Counter()
     levels: Counter = Counter()

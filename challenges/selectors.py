@@ -77,11 +77,10 @@ def challenges_with_tasks_visible_to(*, user) -> QuerySet[Challenge]:
         return Challenge.objects.all()
     if not (user and user.is_authenticated):
         return Challenge.objects.none()
+    from collaborators.enums import ACTIVE_SEAT_STATES
     from collaborators.models import Membership
 
-    from .task_services import SEAT_STATES
-
-    seats = Membership.objects.filter(person=user, status__in=SEAT_STATES).values("challenge_id")
+    seats = Membership.objects.filter(person=user, status__in=ACTIVE_SEAT_STATES).values("challenge_id")
     return Challenge.objects.filter(Q(pk__in=seats) | Q(organisation__users=user)).distinct()
 
 

@@ -14,18 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, transition
-from collaborators.enums import MembershipStatus
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
 
 from .enums import TASK_MOVES, ChallengeStatus, MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
 
 REPORT_FIELDS = ("summary", "progress", "insights", "blockers", "next_steps")
-SEAT_STATES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED)
 
 
 def _seat_of(*, person, challenge: Challenge) -> Membership:
-    seat = Membership.objects.filter(person=person, challenge=challenge, status__in=SEAT_STATES).first()
+    seat = Membership.objects.filter(person=person, challenge=challenge, status__in=ACTIVE_SEAT_STATES).first()
     if seat is None:
         raise ValidationError(_("Only active members of this challenge can do that."))
     return seat
@@ -43,7 +42,7 @@ def task_propose(*, challenge: Challenge, by, title: str, goal: str, deliverable
                 )
         except IntegrityError as error:
             raise ValidationError({"title": _("This challenge already has a task with this title.")}) from error
-        seat = Membership.objects.filter(person=by, challenge=challenge, status__in=SEAT_STATES).first()
+        seat = Membership.objects.filter(person=by, challenge=challenge, status__in=ACTIVE_SEAT_STATES).first()
         if seat is not None:
             TaskMember.objects.create(task=task, membership=seat, role=TaskRole.MEMBER)
         audit_record(actor=by, verb="task.propose", subject=task, to_state=task.status)
@@ -95,7 +94,7 @@ def task_leave(*, task: Task, by) -> None:
 
 def task_set_leader(*, task: Task, membership: Membership, by, leader: bool = True) -> TaskMember:
     """Staff appoint (or step down) a leader; the person joins the task if they were not in it."""
-    if membership.challenge_id != task.challenge_id or membership.status not in SEAT_STATES:
+    if membership.challenge_id != task.challenge_id or membership.status not in ACTIVE_SEAT_STATES:
         raise ValidationError({"membership": _("A leader must be an active member of this challenge.")})
     with transaction.atomic():
         member, _created = TaskMember.objects.get_or_create(task=task, membership=membership)

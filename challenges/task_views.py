@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from activity.models import WeeklyScore
 from activity.score_display import WeekCell, scored_weeks, week_cells
 from audit.models import AuditEntry
+from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
 from omdena import permissions
 from omdena.errors import TransitionNotAllowed
@@ -32,7 +33,6 @@ from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyRepo
 from .selectors import challenges_with_tasks_visible_to
 from .task_forms import AttendanceForm, LeaderForm, TaskCallForm, TaskProposeForm, WeeklyReportForm
 from .task_services import (
-    SEAT_STATES,
     attendance_record,
     meeting_create,
     report_deadline,
@@ -67,7 +67,11 @@ def _viewer_of(request, slug: str) -> tuple[Challenge, Viewer]:
     user = request.user
     visible = challenges_with_tasks_visible_to(user=user).select_related("organisation")
     challenge = get_object_or_404(visible, slug=slug)
-    seat = challenge.memberships.filter(person=user, status__in=SEAT_STATES).first() if user.is_authenticated else None
+    seat = (
+        challenge.memberships.filter(person=user, status__in=ACTIVE_SEAT_STATES).first()
+        if user.is_authenticated
+        else None
+    )
     is_staff = permissions.is_staff(user)
     viewer = Viewer(
         seat=seat,
@@ -186,7 +190,7 @@ def task_detail(request, slug, pk):
     leader_form = None
     if viewer.is_staff and open_task:
         seats = (
-            challenge.memberships.filter(status__in=SEAT_STATES)
+            challenge.memberships.filter(status__in=ACTIVE_SEAT_STATES)
             .select_related("person")
             .order_by("person__display_name")
         )
@@ -314,7 +318,7 @@ def task_close_view(request, slug, pk):
 def my_tasks(request):
     """Tasks I lead or belong to, with whether this week's report is filed."""
     rows = list(
-        TaskMember.objects.filter(membership__person=request.user, membership__status__in=SEAT_STATES)
+        TaskMember.objects.filter(membership__person=request.user, membership__status__in=ACTIVE_SEAT_STATES)
         .exclude(task__status=TaskStatus.DECLINED)
         .select_related("task__challenge")
         .annotate(member_count=Count("task__task_members"))

@@ -5,13 +5,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from collaborators.enums import ACTIVE_SEAT_STATES
 from notifications.enums import Channel
 from notifications.services import outbox_enqueue
 from omdena.site import absolute_url
 
 from .enums import ChallengeStatus, TaskRole, TaskStatus
 from .models import Challenge, Task, TaskMember
-from .task_services import SEAT_STATES
 
 
 def report_reminders_send() -> int:
@@ -33,7 +33,7 @@ def report_reminders_send() -> int:
                 Prefetch(
                     "task_members",
                     queryset=TaskMember.objects.filter(
-                        role=TaskRole.LEADER, membership__status__in=SEAT_STATES
+                        role=TaskRole.LEADER, membership__status__in=ACTIVE_SEAT_STATES
                     ).select_related("membership__person"),
                     to_attr="leaders",
                 )

@@ -24,7 +24,15 @@ from challenges.models import Challenge
 from referrals.models import ReferralCode
 from referrals.services import referral_code_issue
 
-from .enums import ApplicationStatus, ExperienceLevel, MembershipRole, MembershipStatus, QueuePriority, RemovalReason
+from .enums import (
+    ACTIVE_SEAT_STATES,
+    ApplicationStatus,
+    ExperienceLevel,
+    MembershipRole,
+    MembershipStatus,
+    QueuePriority,
+    RemovalReason,
+)
 from .models import Application, Membership, User
 from .selectors import QUEUE_ORDER
 from .services.applications import (
@@ -504,9 +512,7 @@ def seed_interviews_and_seats(*, stdout=None) -> int:
             for application in waiting:
                 application_shortlist(application=application, by=staff)
                 application_accept(application=application, by=staff, note="demo")
-            taken = Membership.objects.filter(
-                challenge=challenge, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED]
-            ).count()
+            taken = Membership.objects.filter(challenge=challenge, status__in=ACTIVE_SEAT_STATES).count()
             Challenge.objects.filter(pk=challenge.pk).update(capacity=max(taken + free_seats, 1))
     _say(stdout, "Demo interviews (offered, scheduled, scored, no-show) and a full and a nearly full challenge.")
     return 1

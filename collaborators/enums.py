@@ -69,6 +69,12 @@ class MembershipStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+# A seat in use: its holder works in the challenge now (has access, is scored, may lead a task team).
+ACTIVE_SEAT_STATES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED)
+# Seats counted against the capacity: a completed seat was one; a removed member's seat is free again.
+SEAT_HOLDING_STATES = (MembershipStatus.ACTIVE, MembershipStatus.WARNED, MembershipStatus.COMPLETED)
+
+
 class MembershipRole(models.TextChoices):
     COLLABORATOR = "collaborator", _("Collaborator")
     TASK_LEADER = "task_leader", _("Task leader")

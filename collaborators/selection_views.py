@@ -10,10 +10,10 @@ from challenges.models import Challenge
 from omdena.errors import TransitionNotAllowed
 from omdena.forms import error_text
 
-from .enums import ApplicationStatus, MembershipStatus
+from .enums import ACTIVE_SEAT_STATES, ApplicationStatus
 from .models import Application, Membership
 from .services.applications import REVIEW_ACTIONS
-from .services.memberships import next_waitlisted, promotion_window_open, seats_taken
+from .services.memberships import promotion_window_open
 from .staff_views import _mix_panel, staff_only
 
 CANDIDATE_STATES = (ApplicationStatus.SHORTLISTED, ApplicationStatus.INTERVIEW_SCHEDULED, ApplicationStatus.INTERVIEWED)
@@ -23,7 +23,8 @@ DECISIONS = ("accept", "waitlist", "reject")
 @staff_only
 def selection(request, slug):
     challenge = get_object_or_404(Challenge, slug=slug)
-    taken = seats_taken(challenge=challenge)
+    mix = _mix_panel(challenge)
+    taken = mix.accepted  # the seats held or completed
     applications = (
         Application.objects.filter(challenge=challenge)
         .select_related("person")
@@ -35,7 +36,7 @@ def selection(request, slug):
     seats_left = max(challenge.capacity - taken, 0)
     suggestion = None
     if seats_left and waitlist and promotion_window_open(challenge=challenge):
-        suggestion = next_waitlisted(challenge=challenge)
+        suggestion = waitlist[0]  # in queue order, as next_waitlisted would pick
     return render(
         request,
         "collaborators/staff/selection.html",
@@ -47,8 +48,8 @@ def selection(request, slug):
             "waitlist": waitlist,
             "members": members,
             "suggestion": suggestion,
-            "mix": _mix_panel(challenge),
-            "active_statuses": (MembershipStatus.ACTIVE, MembershipStatus.WARNED),
+            "mix": mix,
+            "active_statuses": ACTIVE_SEAT_STATES,
         },
     )
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 
-from .enums import QUEUED_STATES, ApplicationStatus, ExperienceLevel, MembershipStatus
+from .enums import QUEUED_STATES, SEAT_HOLDING_STATES, ApplicationStatus, ExperienceLevel
 from .models import Application, Membership, User
 
 QUEUE_ORDER = ("priority", "submitted_at", "id")
@@ -228,6 +228,11 @@ class CohortMix:
     target_percent: int = 33
 
 
+def seats_taken(*, challenge: Challenge) -> int:
+    """Seats counted against the capacity (held or completed)."""
+    return Membership.objects.filter(challenge=challenge, status__in=SEAT_HOLDING_STATES).count()
+
+
 def cohort_mix(*, challenge: Challenge, top_countries: int = 8) -> CohortMix:
     base = Application.objects.filter(
         challenge=challenge, status__in=[ApplicationStatus.ACCEPTED, ApplicationStatus.SHORTLISTED]
@@ -236,9 +241,6 @@ def cohort_mix(*, challenge: Challenge, top_countries: int = 8) -> CohortMix:
     country_rows = list(base.values("country").annotate(n=Count("id")).order_by("-n", "country")[:top_countries])
     total = sum(by_level.values())
     accepted = base.filter(status=ApplicationStatus.ACCEPTED).count()
-    seats_taken = Membership.objects.filter(
-        challenge=challenge, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED, MembershipStatus.COMPLETED]
-    ).count()
 
     def percent(n: int) -> int:
         return round(100 * n / total) if total else 0
@@ -257,7 +259,7 @@ def cohort_mix(*, challenge: Challenge, top_countries: int = 8) -> CohortMix:
         total=total,
         accepted=accepted,
         capacity=challenge.capacity,
-        seats_taken=seats_taken,
+        seats_taken=seats_taken(challenge=challenge),
         levels=levels,
         countries=country_list,
     )

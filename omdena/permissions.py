@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from collaborators.enums import ACTIVE_SEAT_STATES
+
 if TYPE_CHECKING:
     from challenges.models import Challenge, Organisation
 
@@ -58,13 +60,9 @@ def can_review_applications(user, challenge: Challenge | None = None) -> bool:
 
 def _seat(user, challenge):
     """The user's active (or warned) seat in the challenge, or None."""
-    from collaborators.enums import MembershipStatus
-
     if not (user and user.is_authenticated):
         return None
-    return challenge.memberships.filter(
-        person=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED]
-    ).first()
+    return challenge.memberships.filter(person=user, status__in=ACTIVE_SEAT_STATES).first()
 
 
 def can_propose_task(user, challenge) -> bool:

@@ -15,6 +15,7 @@ from omdena.errors import TransitionNotAllowed
 from referrals.services import ReferralCodeError, referral_code_check, referral_code_use
 
 from ..enums import (
+    ACTIVE_SEAT_STATES,
     APPLICATION_MOVES,
     TRANSFERABLE_STATES,
     ApplicationStatus,
@@ -168,7 +169,7 @@ def application_withdraw(
     with transaction.atomic():
         withdrawn = _move(application=application, to_state=ApplicationStatus.WITHDRAWN, by=by, note=note, verb=verb)
         membership = Membership.objects.filter(application=withdrawn).first()
-        if membership is not None and membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WARNED):
+        if membership is not None and membership.status in ACTIVE_SEAT_STATES:
             membership_remove(membership=membership, by=by, reason=RemovalReason.LEFT, note=note or "declined the seat")
     return withdrawn
 

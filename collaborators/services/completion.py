@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from ..enums import MembershipStatus
+from ..enums import ACTIVE_SEAT_STATES, MembershipStatus
 from ..models import Membership
 from ..notifications import notify_completion
 from .certificates import certificate_issue
@@ -31,9 +31,7 @@ def memberships_complete_for(*, challenge, by) -> int:
 
     completed = 0
     with transaction.atomic():
-        holding = Membership.objects.filter(
-            challenge=challenge, status__in=[MembershipStatus.ACTIVE, MembershipStatus.WARNED]
-        )
+        holding = Membership.objects.filter(challenge=challenge, status__in=ACTIVE_SEAT_STATES)
         for membership in holding:
             membership_complete(membership=membership, by=by, note="challenge completed")
             completed += 1

@@ -13,6 +13,7 @@ from challenges.models import Challenge
 
 from ..enums import ApplicationStatus, MembershipStatus, RemovalReason
 from ..models import Application, Membership
+from ..selectors import seats_taken
 
 # active -> warned -> removed; warned -> active when activity returns; active|warned -> completed at the end.
 MEMBERSHIP_MOVES: dict[str, set[str]] = {
@@ -21,7 +22,6 @@ MEMBERSHIP_MOVES: dict[str, set[str]] = {
     MembershipStatus.REMOVED: set(),
     MembershipStatus.COMPLETED: set(),
 }
-SEAT_HOLDING = (MembershipStatus.ACTIVE, MembershipStatus.WARNED, MembershipStatus.COMPLETED)
 # A freed seat is offered to the waitlist before the start and during the first two weeks only:
 # later, a newcomer could not catch up with the team.
 PROMOTION_WEEKS = 2
@@ -29,10 +29,6 @@ PROMOTION_WEEKS = 2
 
 class NoSeatLeft(ValidationError):
     """Accepting would exceed the challenge's capacity."""
-
-
-def seats_taken(*, challenge: Challenge) -> int:
-    return Membership.objects.filter(challenge=challenge, status__in=SEAT_HOLDING).count()
 
 
 def lock_seat(*, challenge_id: int) -> Challenge:
