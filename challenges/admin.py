@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from audit.selectors import history_for
+from audit.selectors import history_line
 from omdena.errors import TransitionNotAllowed
 from omdena.permissions import can_approve_task
 
@@ -73,10 +73,7 @@ class ChallengeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("History"))
     def history(self, obj):
-        if obj.pk is None:
-            return "—"
-        entries = history_for(subject=obj)[:20]
-        return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
+        return history_line(subject=obj)
 
 
 # --- task teams ------------------------------------------------------------------------------------
@@ -132,10 +129,7 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("History"))
     def history(self, obj):
-        if obj.pk is None:
-            return "—"
-        entries = history_for(subject=obj)[:20]
-        return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
+        return history_line(subject=obj)
 
 
 @admin.register(WeeklyReport)
@@ -232,10 +226,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("History"))
     def history(self, obj):
-        if obj.pk is None:
-            return "—"
-        entries = history_for(subject=obj)[:20]
-        return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
+        return history_line(subject=obj)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}

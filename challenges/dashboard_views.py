@@ -9,7 +9,7 @@ import datetime as dt
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from omdena import permissions
+from omdena.exports import attachment, csv_cell
 
 from .charts import BarChart, bar_chart
 from .dashboard_selectors import ClientProgress, client_progress, with_activity_synced
@@ -33,10 +34,9 @@ CSV_HEADER = (
     "Next steps",
     "Submitted at (UTC)",
 )
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _challenge_for_client(request, slug: str) -> Challenge:
     challenge = get_object_or_404(with_activity_synced(Challenge.objects.select_related("organisation")), slug=slug)
     if not permissions.can_view_client_dashboard(request.user, challenge):
@@ -83,12 +83,6 @@ def progress_dashboard(request, slug):
     )
 
 
-def _attachment(content: str, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def progress_export_markdown(request, slug):
@@ -102,12 +96,7 @@ def progress_export_markdown(request, slug):
             "exported_at": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         },
     )
-    return _attachment(content, content_type="text/markdown; charset=utf-8", filename=f"{challenge.slug}-progress.md")
-
-
-def csv_safe(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula by prefixing a quote."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+    return attachment(content, content_type="text/markdown; charset=utf-8", filename=f"{challenge.slug}-progress.md")
 
 
 @login_required
@@ -124,17 +113,17 @@ def progress_export_csv(request, slug):
             submitted = report.submitted_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             writer.writerow(
                 [
-                    csv_safe(task.task.title),
+                    csv_cell(task.task.title),
                     report.week,
-                    csv_safe(leaders),
-                    csv_safe(report.summary),
-                    csv_safe(report.progress),
-                    csv_safe(report.insights),
-                    csv_safe(report.blockers),
-                    csv_safe(report.next_steps),
+                    csv_cell(leaders),
+                    csv_cell(report.summary),
+                    csv_cell(report.progress),
+                    csv_cell(report.insights),
+                    csv_cell(report.blockers),
+                    csv_cell(report.next_steps),
                     submitted,
                 ]
             )
-    return _attachment(
+    return attachment(
         buffer.getvalue(), content_type="text/csv; charset=utf-8", filename=f"{challenge.slug}-progress.csv"
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
-from audit.selectors import history_for
+from audit.selectors import history_line
 from referrals.services import referral_code_issue
 
 from .models import Application, Interview, InterviewSlot, Membership, ReviewScore, Scorecard, User
@@ -14,13 +14,6 @@ from .models.interviews import SCORE_FIELDS
 from .services.applications import REVIEW_ACTIONS, applications_bulk_review
 from .services.tiers import tier_grant
 from .tiers import with_tier_history
-
-
-def _history(obj) -> str:
-    if obj.pk is None:
-        return "—"
-    entries = history_for(subject=obj)[:20]
-    return "; ".join(f"{e.created_at:%Y-%m-%d %H:%M} {e.actor or 'platform'}: {e}" for e in entries) or "—"
 
 
 @admin.register(User)
@@ -193,7 +186,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("History"))
     def history(self, obj):
-        return _history(obj)
+        return history_line(subject=obj)
 
 
 @admin.register(Membership)
@@ -280,7 +273,7 @@ class InterviewAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("History"))
     def history(self, obj):
-        return _history(obj)
+        return history_line(subject=obj)
 
 
 @admin.register(Scorecard)

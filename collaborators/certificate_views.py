@@ -5,7 +5,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from omdena import permissions
+from omdena.exports import attachment
 
 from .certificate_links import linkedin_add_url
 from .certificate_pdf import certificate_pdf
@@ -64,9 +64,7 @@ def certificate_download(request, pk):
     filename = (
         f"certificate-{slugify(certificate.holder_name) or 'omdena'}-{slugify(certificate.challenge_title)[:60]}.pdf"
     )
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(certificate_pdf(certificate), content_type="application/pdf", filename=filename)
 
 
 @require_POST

@@ -28,6 +28,7 @@ from challenges.models import Challenge
 from omdena import permissions
 from omdena.decorators import requires
 from omdena.errors import TransitionNotAllowed
+from omdena.exports import csv_cell
 
 from .enums import (
     OPEN_APPLICATION_STATES,
@@ -351,14 +352,6 @@ CSV_HEADER = [
     "average score",
     "scores count",
 ]
-# A cell starting with one of these is a formula to Excel or LibreOffice (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -393,7 +386,7 @@ def _csv_lines(applications: Iterable[Application], positions: dict[int, int]) -
             average,
             application.score_count,
         ]
-        yield writer.writerow([_cell(value) for value in row])
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 @staff_only
