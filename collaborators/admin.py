@@ -12,7 +12,7 @@ from referrals.services import referral_code_issue
 from .models import Application, Interview, InterviewSlot, Membership, ReviewScore, Scorecard, User
 from .models.interviews import SCORE_FIELDS
 from .services.applications import REVIEW_ACTIONS, applications_bulk_review
-from .services.tiers import tier_grant
+from .services.tiers import tiers_grant_suggested
 from .tiers import with_tier_history
 
 
@@ -72,23 +72,16 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Grant the suggested tier"))
     def grant_suggested_tier(self, request, queryset):
         """Each selected person gets the tier their history suggests; people with no suggestion are left as they are."""
-        granted, unchanged, skipped = 0, 0, 0
-        for person in with_tier_history(queryset.order_by()):
-            if not person.suggested_tier:
-                skipped += 1
-                continue
-            if person.tier == person.suggested_tier:
-                unchanged += 1
-                continue
-            tier_grant(person=person, tier=person.suggested_tier, by=request.user, note="admin action")
-            granted += 1
+        result = tiers_grant_suggested(
+            people=with_tier_history(queryset.order_by()), by=request.user, note="admin action"
+        )
         self.message_user(
             request,
             _(
                 "Granted the suggested tier to %(granted)d; %(unchanged)d already had it; "
                 "%(skipped)d have none suggested."
             )
-            % {"granted": granted, "unchanged": unchanged, "skipped": skipped},
+            % {"granted": result.granted, "unchanged": result.unchanged, "skipped": result.skipped},
             messages.SUCCESS,
         )
 

@@ -14,10 +14,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from challenges.api import IsStaff
-from referrals.dashboard import referral_codes_with_uses, referral_share_url
 from referrals.models import ReferralCode
+from referrals.selectors import referral_codes_with_uses, referral_share_url
 
 from .api import ChallengeSummarySerializer
+from .certificate_links import verification_url
 from .enums import Tier
 from .models import Application, User
 from .public_profiles import public_profile_for
@@ -46,9 +47,7 @@ class PublicCertificateSerializer(serializers.Serializer):
     verify_url = serializers.SerializerMethodField()
 
     def get_verify_url(self, certificate) -> str:
-        request = self.context.get("request")
-        path = certificate.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return verification_url(certificate)  # the address the PDF's QR code carries
 
 
 class PublicChapterSerializer(serializers.Serializer):

@@ -240,15 +240,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Offer the applicant up to five times to pick from (the application must be shortlisted)."""
         payload = InterviewOfferInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        interview = interview_offer_slots(
-            application=data["application"],
-            slots=data["slots"],
-            interviewer=data["interviewer"],
-            video_link=data["video_link"],
-            duration_minutes=data["duration_minutes"],
-            by=request.user,
-        )
+        interview = interview_offer_slots(by=request.user, **payload.validated_data)
         return self._respond(interview, status.HTTP_201_CREATED)
 
     @extend_schema(request=InterviewScheduleInputSerializer, responses={201: InterviewSerializer})
@@ -257,15 +249,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Set the time directly; with an interview already open for the application, this gives it a new time."""
         payload = InterviewScheduleInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        interview = interview_schedule(
-            application=data["application"],
-            scheduled_at=data["scheduled_at"],
-            interviewer=data["interviewer"],
-            video_link=data["video_link"],
-            duration_minutes=data["duration_minutes"],
-            by=request.user,
-        )
+        interview = interview_schedule(by=request.user, **payload.validated_data)
         return self._respond(interview, status.HTTP_201_CREATED)
 
     @extend_schema(request=InterviewRescheduleInputSerializer, responses=InterviewSerializer)

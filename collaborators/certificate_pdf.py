@@ -7,6 +7,7 @@ Latin, Greek or Cyrillic script print the same on every machine.
 import io
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils.formats import date_format
@@ -87,9 +88,7 @@ def certificate_pdf(certificate) -> bytes:
     title_style = ParagraphStyle(
         "title", fontName="DejaVuSans-Bold", fontSize=20, leading=25, alignment=TA_CENTER, textColor=INK
     )
-    title = Paragraph(
-        certificate.challenge_title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), title_style
-    )
+    title = Paragraph(escape(certificate.challenge_title), title_style)  # Paragraph reads its text as markup
     _w, title_height = title.wrap(width - 80 * mm, 60 * mm)
     title_top = height - 108 * mm
     title.drawOn(canvas, 40 * mm, title_top - title_height)

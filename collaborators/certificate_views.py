@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from omdena import permissions
 from omdena.exports import attachment
 
-from .certificate_links import linkedin_add_url
+from .certificate_links import linkedin_add_url, verification_url
 from .certificate_pdf import certificate_pdf
 from .models import Certificate
 from .services.certificates import certificate_revoke
@@ -42,7 +42,7 @@ def _verification_page(request, certificate: Certificate | None, *, form=None, s
     is_holder = request.user.is_authenticated and certificate.membership.person_id == request.user.pk
     context = {
         "certificate": certificate,
-        "verification_url": request.build_absolute_uri(certificate.get_absolute_url()),
+        "verification_url": verification_url(certificate),
         "is_holder": is_holder,
         "linkedin_url": linkedin_add_url(certificate) if is_holder and certificate.is_valid else "",
         "can_revoke": permissions.is_staff(request.user) and certificate.is_valid,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .models import User
 from .services import profile_update
-from .services.tiers import tier_grant
+from .services.tiers import tiers_grant_suggested
 from .tiers import with_tier_history
 
 PUBLIC_PROFILES = 4
@@ -27,11 +27,7 @@ def seed_community(*, people: Iterable[User], by: User, public_profiles: int = P
     public profile for the first few with a completed challenge, highest suggested tier first."""
     ids = [person.pk for person in people]
     annotated = list(with_tier_history(User.objects.filter(pk__in=ids)).order_by("-tier_completed", "pk"))
-    granted = 0
-    for person in annotated:
-        if person.suggested_tier and person.tier != person.suggested_tier:
-            tier_grant(person=person, tier=person.suggested_tier, by=by, note="demo data")
-            granted += 1
+    granted = tiers_grant_suggested(people=annotated, by=by, note="demo data").granted
     handles = []
     for person in [p for p in annotated if p.tier_completed][:public_profiles]:
         updated = profile_update(person=person, by=person, data={"profile_public": True})

@@ -15,6 +15,7 @@ from collaborators.models import User
 from omdena import permissions
 
 from .models import DEFAULT_MAX_USES, ReferralCode
+from .selectors import referral_share_url
 from .services import ReferralCodeError, referral_code_check, referral_code_deactivate, referral_code_issue
 from .throttling import ReferralCheckThrottle
 
@@ -42,9 +43,10 @@ class ReferralCodeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_share_url(self, code: ReferralCode) -> str:
-        path = reverse("referral_landing", args=[code.code])
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        if request is None:
+            return reverse("referral_landing", args=[code.code])
+        return referral_share_url(request=request, code=code)
 
 
 class ReferralCodeIssueSerializer(serializers.Serializer):

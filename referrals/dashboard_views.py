@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .dashboard import referral_codes_with_uses, referral_share_url
+from .selectors import referral_codes_with_uses, referral_share_url
 
 
 @login_required

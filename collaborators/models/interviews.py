@@ -148,7 +148,3 @@ class Scorecard(models.Model):
     @property
     def total(self) -> int:
         return sum(self.scores.values())
-
-    @property
-    def average(self) -> float:
-        return self.total / len(SCORE_FIELDS)

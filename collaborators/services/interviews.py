@@ -175,20 +175,20 @@ def _both(interview: Interview) -> list[tuple[User, str]]:
 
 def _send_invite(interview: Interview) -> None:
     """The calendar invite (METHOD:REQUEST) to both sides; one per sequence number, so never twice."""
+    invite = invite_attachment(interview)
     for recipient, suffix in _both(interview):
         outbox_enqueue(
             recipient=recipient,
             template="interview_invite",
             key=f"interview-invite:{interview.pk}:{interview.sequence}{suffix}",
-            context=_context(
-                interview, recipient, updated=interview.sequence > 0, attachments=[invite_attachment(interview)]
-            ),
+            context=_context(interview, recipient, updated=interview.sequence > 0, attachments=[invite]),
             channels=(Channel.EMAIL,),
         )
 
 
 def _send_cancel(interview: Interview, *, reason: str, had_time: bool) -> None:
     recipients = _both(interview) if had_time else [(interview.application.person, "")]
+    cancellation = invite_attachment(interview, "CANCEL") if had_time else None
     for recipient, suffix in recipients:
         extra: dict[str, Any] = {
             "reason": reason,
@@ -196,7 +196,7 @@ def _send_cancel(interview: Interview, *, reason: str, had_time: bool) -> None:
             "application_open": interview.application.status in OPEN_APPLICATION_STATES,
         }
         if had_time:
-            extra["attachments"] = [invite_attachment(interview, "CANCEL")]
+            extra["attachments"] = [cancellation]
         outbox_enqueue(
             recipient=recipient,
             template="interview_cancelled",

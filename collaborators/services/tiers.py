@@ -1,5 +1,8 @@
 """Granting community tiers: a staff decision, audited; the suggestion comes from collaborators/tiers.py."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,3 +39,24 @@ def tier_grant(*, person: User, tier: str, by: User, note: str = "") -> User:
         if tier_rank(tier) > tier_rank(from_tier):
             notify_tier_promotion(person=locked)
     return locked
+
+
+@dataclass(frozen=True)
+class SuggestedGrants:
+    granted: int
+    unchanged: int  # already had the suggested tier
+    skipped: int  # no tier suggested
+
+
+def tiers_grant_suggested(*, people: Iterable[User], by: User, note: str = "") -> SuggestedGrants:
+    """Grant each person (read through `with_tier_history`) the tier their history suggests."""
+    granted = unchanged = skipped = 0
+    for person in people:
+        if not person.suggested_tier:
+            skipped += 1
+        elif person.tier == person.suggested_tier:
+            unchanged += 1
+        else:
+            tier_grant(person=person, tier=person.suggested_tier, by=by, note=note)
+            granted += 1
+    return SuggestedGrants(granted=granted, unchanged=unchanged, skipped=skipped)
