@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import history_line
 from omdena.errors import TransitionNotAllowed
-from omdena.permissions import can_approve_task
+from omdena.forms import error_text
 
 from .chapter_selectors import LEADS_FIRST, chapter_countries
 from .chapter_services import chapter_create, chapter_join, chapter_leave, chapter_set_lead, chapter_update
@@ -40,23 +40,34 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-def _transition_action(name: str):
-    service = CHALLENGE_ACTIONS[name]
+def _service_action(*, action_name: str, service, target: str, description: str, done: str, related=()):
+    """An admin action that moves each selected object through its service; refused moves are listed.
+    (Only staff reach the admin, and staff may take every one of these decisions.)"""
 
-    @admin.action(description=_("%(name)s selected challenges") % {"name": name.capitalize()})
+    @admin.action(description=description)
     def action(modeladmin, request, queryset):
-        done = 0
-        for challenge in queryset:
+        moved = 0
+        for obj in queryset.select_related(*related):
             try:
-                service(challenge=challenge, by=request.user, note="admin action")
-                done += 1
+                service(**{target: obj}, by=request.user, note="admin action")
+                moved += 1
             except TransitionNotAllowed as error:
                 modeladmin.message_user(request, str(error), messages.WARNING)
-        if done:
-            modeladmin.message_user(request, _("%(count)d challenge(s) moved.") % {"count": done}, messages.SUCCESS)
+        if moved:
+            modeladmin.message_user(request, done % {"count": moved}, messages.SUCCESS)
 
-    action.__name__ = f"challenge_{name}"
+    action.__name__ = action_name
     return action
+
+
+def _transition_action(name: str):
+    return _service_action(
+        action_name=f"challenge_{name}",
+        service=CHALLENGE_ACTIONS[name],
+        target="challenge",
+        description=_("%(name)s selected challenges") % {"name": name.capitalize()},
+        done=_("%(count)d challenge(s) moved."),
+    )
 
 
 @admin.register(Challenge)
@@ -93,23 +104,14 @@ class TaskMemberInline(admin.TabularInline):
 
 
 def _task_decision(name: str, service, description: str):
-    @admin.action(description=description)
-    def action(modeladmin, request, queryset):
-        done = 0
-        for task in queryset.select_related("challenge"):
-            if not can_approve_task(request.user, task.challenge):
-                modeladmin.message_user(request, _("%(task)s: not yours to decide.") % {"task": task}, messages.WARNING)
-                continue
-            try:
-                service(task=task, by=request.user, note="admin action")
-                done += 1
-            except TransitionNotAllowed as error:
-                modeladmin.message_user(request, str(error), messages.WARNING)
-        if done:
-            modeladmin.message_user(request, _("%(count)d task(s) decided.") % {"count": done}, messages.SUCCESS)
-
-    action.__name__ = f"task_{name}"
-    return action
+    return _service_action(
+        action_name=f"task_{name}",
+        service=service,
+        target="task",
+        description=description,
+        done=_("%(count)d task(s) decided."),
+        related=("challenge",),
+    )
 
 
 @admin.register(Task)
@@ -179,8 +181,14 @@ class MeetingAdmin(admin.ModelAdmin):
 # cannot leave or step down); a refusal is shown as a warning and the rest of the save goes on.
 
 
-def _refused(modeladmin, request, error: ValidationError) -> None:
-    modeladmin.message_user(request, " ".join(error.messages), messages.WARNING)
+def _attempt(modeladmin, request, service, **kwargs) -> bool:
+    """Run a chapter service; a refusal becomes a warning on the page. True when it went through."""
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        modeladmin.message_user(request, error_text(error), messages.WARNING)
+        return False
+    return True
 
 
 class ChapterCountryFilter(admin.SimpleListFilter):
@@ -251,20 +259,14 @@ class ChapterAdmin(admin.ModelAdmin):
         # Leads are named before anyone steps down or leaves, so swapping leads in one save passes the last-lead rule.
         for member in formset.new_objects:
             if member.role == ChapterRole.LEAD:
-                self._attempt(request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=True)
+                _attempt(self, request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=True)
             else:
-                self._attempt(request, chapter_join, chapter=chapter, person=member.person, by=by)
+                _attempt(self, request, chapter_join, chapter=chapter, person=member.person, by=by)
         for member in sorted(role_changes, key=lambda m: m.role != ChapterRole.LEAD):
             is_lead = member.role == ChapterRole.LEAD
-            self._attempt(request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=is_lead)
+            _attempt(self, request, chapter_set_lead, chapter=chapter, person=member.person, by=by, is_lead=is_lead)
         for member in formset.deleted_objects:
-            self._attempt(request, chapter_leave, chapter=chapter, person=member.person, by=by)
-
-    def _attempt(self, request, service, **kwargs) -> None:
-        try:
-            service(**kwargs)
-        except ValidationError as error:
-            _refused(self, request, error)
+            _attempt(self, request, chapter_leave, chapter=chapter, person=member.person, by=by)
 
     def _set_active(self, request, queryset, *, active: bool) -> None:
         done = 0
@@ -301,14 +303,12 @@ class ChapterMemberAdmin(admin.ModelAdmin):
         return False
 
     def _set_lead(self, request, queryset, *, is_lead: bool) -> None:
-        done = 0
-        for member in queryset.select_related("chapter", "person"):
-            try:
-                chapter_set_lead(chapter=member.chapter, person=member.person, by=request.user, is_lead=is_lead)
-            except ValidationError as error:
-                _refused(self, request, error)
-            else:
-                done += 1
+        done = sum(
+            _attempt(
+                self, request, chapter_set_lead, chapter=m.chapter, person=m.person, by=request.user, is_lead=is_lead
+            )
+            for m in queryset.select_related("chapter", "person")
+        )
         if done:
             self.message_user(request, _("%(count)d member(s) changed.") % {"count": done}, messages.SUCCESS)
 

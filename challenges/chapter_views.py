@@ -34,7 +34,8 @@ MEMBERS_PAGE_SIZE = 50
 
 
 def _chapter(slug: str) -> Chapter:
-    return get_object_or_404(chapters_with_counts(include_inactive=True), slug=slug)
+    """A chapter, open or closed (its members may still leave a closed one)."""
+    return get_object_or_404(Chapter, slug=slug)
 
 
 def chapter_list(request):
@@ -62,7 +63,7 @@ def chapter_list(request):
 
 
 def chapter_detail(request, slug):
-    chapter = _chapter(slug)
+    chapter = get_object_or_404(chapters_with_counts(include_inactive=True), slug=slug)  # count and leads shown
     membership = None
     if request.user.is_authenticated:
         membership = chapter.members.filter(person=request.user).first()

@@ -61,6 +61,7 @@ def challenge_detail(request, slug):
             "my_application": my_application,
             "week": challenge.week(),
             "can_manage": can_manage,
+            "can_view_progress": permissions.can_view_client_dashboard(request.user, challenge),
             "actions": allowed_actions(challenge) if can_manage else [],
             "history": history_for(subject=challenge)[:10] if can_manage else [],
             "seats": seat_counts(challenge=challenge) if can_manage else {},
