@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
+from collaborators.selectors import active_seat
 from omdena import permissions
 
 from .api import ChallengeWeekSerializer
@@ -53,7 +54,7 @@ def _visible_challenge_ids(user):
 
 
 def _seat(*, user, challenge_id: int) -> Membership | None:
-    return Membership.objects.filter(person=user, challenge_id=challenge_id, status__in=ACTIVE_SEAT_STATES).first()
+    return active_seat(person=user, challenge=challenge_id)
 
 
 # --- serializers: shapes only --------------------------------------------------------------------------

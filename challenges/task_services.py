@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, transition
 from collaborators.enums import ACTIVE_SEAT_STATES
 from collaborators.models import Membership
+from collaborators.selectors import active_seat
 
 from .enums import TASK_MOVES, ChallengeStatus, MeetingKind, TaskRole, TaskStatus
 from .models import Attendance, Challenge, Meeting, Task, TaskMember, WeeklyReport
@@ -24,7 +25,7 @@ REPORT_FIELDS = ("summary", "progress", "insights", "blockers", "next_steps")
 
 
 def _seat_of(*, person, challenge: Challenge) -> Membership:
-    seat = Membership.objects.filter(person=person, challenge=challenge, status__in=ACTIVE_SEAT_STATES).first()
+    seat = active_seat(person=person, challenge=challenge)
     if seat is None:
         raise ValidationError(_("Only active members of this challenge can do that."))
     return seat
@@ -42,7 +43,7 @@ def task_propose(*, challenge: Challenge, by, title: str, goal: str, deliverable
                 )
         except IntegrityError as error:
             raise ValidationError({"title": _("This challenge already has a task with this title.")}) from error
-        seat = Membership.objects.filter(person=by, challenge=challenge, status__in=ACTIVE_SEAT_STATES).first()
+        seat = active_seat(person=by, challenge=challenge)
         if seat is not None:
             TaskMember.objects.create(task=task, membership=seat, role=TaskRole.MEMBER)
         audit_record(actor=by, verb="task.propose", subject=task, to_state=task.status)

@@ -67,11 +67,7 @@ def _viewer_of(request, slug: str) -> tuple[Challenge, Viewer]:
     user = request.user
     visible = challenges_with_tasks_visible_to(user=user).select_related("organisation")
     challenge = get_object_or_404(visible, slug=slug)
-    seat = (
-        challenge.memberships.filter(person=user, status__in=ACTIVE_SEAT_STATES).first()
-        if user.is_authenticated
-        else None
-    )
+    seat = permissions.seat_of(user, challenge)
     is_staff = permissions.is_staff(user)
     viewer = Viewer(
         seat=seat,

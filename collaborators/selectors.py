@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 
-from .enums import QUEUED_STATES, SEAT_HOLDING_STATES, ApplicationStatus, ExperienceLevel
+from .enums import ACTIVE_SEAT_STATES, QUEUED_STATES, SEAT_HOLDING_STATES, ApplicationStatus, ExperienceLevel
 from .models import Application, Membership, User
 
 QUEUE_ORDER = ("priority", "submitted_at", "id")
@@ -226,6 +226,11 @@ class CohortMix:
     levels: list[MixRow]
     countries: list[MixRow]
     target_percent: int = 33
+
+
+def active_seat(*, person, challenge) -> Membership | None:
+    """The person's active (or warned) seat in the challenge (a Challenge or its id), or None."""
+    return Membership.objects.filter(person=person, challenge=challenge, status__in=ACTIVE_SEAT_STATES).first()
 
 
 def seats_taken(*, challenge: Challenge) -> int:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from collaborators.enums import ACTIVE_SEAT_STATES
-
 if TYPE_CHECKING:
     from challenges.models import Challenge, Organisation
 
@@ -58,11 +56,17 @@ def can_review_applications(user, challenge: Challenge | None = None) -> bool:
     return is_staff(user)
 
 
-def _seat(user, challenge):
-    """The user's active (or warned) seat in the challenge, or None."""
+def seat_of(user, challenge):
+    """The user's active (or warned) seat in the challenge, or None; looked up once per challenge object and
+    user, since a page asks several predicates about the same seat."""
+    from collaborators.selectors import active_seat
+
     if not (user and user.is_authenticated):
         return None
-    return challenge.memberships.filter(person=user, status__in=ACTIVE_SEAT_STATES).first()
+    seats = challenge.__dict__.setdefault("_active_seats", {})
+    if user.pk not in seats:
+        seats[user.pk] = active_seat(person=user, challenge=challenge)
+    return seats[user.pk]
 
 
 def can_propose_task(user, challenge) -> bool:
@@ -71,7 +75,7 @@ def can_propose_task(user, challenge) -> bool:
 
     if challenge.status != ChallengeStatus.RUNNING:
         return False
-    return is_staff(user) or _seat(user, challenge) is not None
+    return is_staff(user) or seat_of(user, challenge) is not None
 
 
 def can_approve_task(user, challenge) -> bool:
@@ -80,7 +84,7 @@ def can_approve_task(user, challenge) -> bool:
 
     if is_staff(user):
         return True
-    seat = _seat(user, challenge)
+    seat = seat_of(user, challenge)
     return seat is not None and seat.role == MembershipRole.PROJECT_MANAGER
 
 
