@@ -66,13 +66,18 @@ __all__ = [
 # -- sources -----------------------------------------------------------------------------------------------------
 
 
-def challenge_sources_ensure(*, challenge: Challenge) -> list[ActivitySource]:
-    """One source per repository and Slack channel the challenge lists (idempotent; old sources are kept)."""
+def configured_sources(challenge: Challenge) -> list[tuple[str, str]]:
+    """(kind, identifier) of every repository and Slack channel the challenge lists, once each, in order."""
     wanted = [(SourceKind.GITHUB_REPOSITORY, name) for name in challenge.github_repositories or []]
     wanted += [(SourceKind.SLACK_CHANNEL, channel) for channel in challenge.slack_channel_ids or []]
+    return list(dict.fromkeys(wanted))
+
+
+def challenge_sources_ensure(*, challenge: Challenge) -> list[ActivitySource]:
+    """One source per repository and Slack channel the challenge lists (idempotent; old sources are kept)."""
     return [
         ActivitySource.objects.get_or_create(challenge=challenge, kind=kind, identifier=identifier)[0]
-        for kind, identifier in dict.fromkeys(wanted)
+        for kind, identifier in configured_sources(challenge)
     ]
 
 
@@ -489,12 +494,7 @@ def due_source_ids(*, now: dt.datetime | None = None) -> list[int]:
         ActivitySource.objects.filter(challenge__in=running).values_list("challenge_id", "kind", "identifier")
     )
     for challenge in running:  # a repository or channel added since the last tick gets its source
-        configured = {
-            (challenge.pk, SourceKind.GITHUB_REPOSITORY, name) for name in challenge.github_repositories or []
-        }
-        configured |= {
-            (challenge.pk, SourceKind.SLACK_CHANNEL, channel) for channel in challenge.slack_channel_ids or []
-        }
+        configured = {(challenge.pk, kind, identifier) for kind, identifier in configured_sources(challenge)}
         if not configured <= existing:
             challenge_sources_ensure(challenge=challenge)
     not_waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
